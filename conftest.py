@@ -1,0 +1,54 @@
+"""Fixtures shared by every test: companies, users with roles, API clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from concord.core.identity.models import Company, Membership, User
+
+
+@pytest.fixture
+def make_company(db: Any) -> Callable[..., Company]:
+    counter = {"n": 0}
+
+    def make(**fields: Any) -> Company:
+        counter["n"] += 1
+        defaults: dict[str, Any] = {
+            "name": f"Company {counter['n']}",
+            "code": f"co{counter['n']}",
+            "country": "TH",
+            "currency": "THB",
+        }
+        defaults.update(fields)
+        return Company.objects.create(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def company(make_company: Callable[..., Company]) -> Company:
+    return make_company(name="Siam Trading Co., Ltd.", code="siam")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def make(*, company: Company | None = None, roles: tuple[str, ...] = (), **fields: Any) -> User:
+        counter["n"] += 1
+        password = fields.pop("password", "correct-horse-battery")
+        fields.setdefault("username", f"user{counter['n']}")
+        fields.setdefault("email", f"{fields['username']}@example.com")
+        user = User.objects.create_user(password=password, **fields)
+        for role in roles:
+            assert company is not None, "roles need a company"
+            Membership.objects.create(user=user, company=company, role=role)
+        if company is not None:
+            user.default_company = company
+            user.save(update_fields=["default_company"])
+        return user
+
+    return make

@@ -1,0 +1,11 @@
+"""Settings for the test suite: the normal settings with CONCORD_TESTING on (fast hashing, no HTTPS)."""
+
+import os
+
+os.environ["CONCORD_TESTING"] = "1"
+os.environ.setdefault("CONCORD_OUTBOX_DISPATCH_ON_COMMIT", "1")
+
+from concord.config.settings import *  # noqa: F403 - the test settings are the settings, plus a flag
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = True

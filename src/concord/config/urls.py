@@ -1,0 +1,17 @@
+"""Root URL map: the web shell, identity (login etc.), the REST API, admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from concord.config.api import api
+
+urlpatterns = [
+    path("", include("concord.core.web.urls")),
+    path("account/", include("concord.core.identity.urls")),
+    path("audit/", include("concord.core.audit.urls")),
+    path("outbox/", include("concord.core.outbox.urls")),
+    path("money/", include("concord.core.money.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,132 @@
+"""Extension points, filled by apps in ``AppConfig.ready()`` and frozen once start-up is over.
+
+A module that wants to show something in another module's screen (a 360° panel, a dashboard widget, a
+search provider, an assistant skill, a permission set) registers it here, so the screen's owner never
+imports the contributor. After ``freeze()`` (called by ``WebConfig.ready()``, the last core app) a
+registration raises: the set of extensions is fixed for the life of the process, as in NetBox.
+Tests use ``temporary_registration`` to add an item for one test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class RegistryFrozenError(RuntimeError):
+    """Raised when something registers after start-up."""
+
+
+class DuplicateRegistrationError(KeyError):
+    """Raised when a key is registered twice in the same extension point."""
+
+
+class ExtensionPoint(Generic[T]):
+    """One named extension point: an ordered mapping from a unique key to a registered item."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._items: dict[str, T] = {}
+        self._frozen = False
+
+    def register(self, key: str, item: T) -> T:
+        if self._frozen:
+            raise RegistryFrozenError(f"{self.name}: cannot register {key!r} after start-up")
+        if key in self._items:
+            raise DuplicateRegistrationError(f"{self.name}: {key!r} is already registered")
+        self._items[key] = item
+        return item
+
+    def get(self, key: str) -> T:
+        try:
+            return self._items[key]
+        except KeyError:
+            raise KeyError(f"{self.name}: nothing registered as {key!r}") from None
+
+    def items(self) -> list[tuple[str, T]]:
+        return list(self._items.items())
+
+    def values(self) -> list[T]:
+        return list(self._items.values())
+
+    def keys(self) -> list[str]:
+        return list(self._items.keys())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen
+
+    def freeze(self) -> None:
+        self._frozen = True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the left navigation of the front or back office."""
+
+    office: str  # "front" or "back"
+    label: Any  # a lazy translated string
+    url_name: str
+    icon: str = ""
+    permission: str = ""  # e.g. "sales.view"; empty means every signed-in user
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DashboardWidget:
+    """A card on the home dashboard; ``render(request)`` returns context for its template."""
+
+    title: Any
+    template: str
+    context: Callable[..., dict[str, Any]]
+    permission: str = ""
+    order: int = 100
+
+
+class Registry:
+    """All of Concord's extension points."""
+
+    def __init__(self) -> None:
+        self.permission_areas: ExtensionPoint[Any] = ExtensionPoint("permission_areas")
+        self.nav_items: ExtensionPoint[NavItem] = ExtensionPoint("nav_items")
+        self.dashboard_widgets: ExtensionPoint[DashboardWidget] = ExtensionPoint("dashboard_widgets")
+        self.party_panels: ExtensionPoint[Any] = ExtensionPoint("party_panels")
+        self.search_providers: ExtensionPoint[Any] = ExtensionPoint("search_providers")
+        self.assistant_skills: ExtensionPoint[Any] = ExtensionPoint("assistant_skills")
+        self.event_handlers: ExtensionPoint[Any] = ExtensionPoint("event_handlers")
+
+    def points(self) -> list[ExtensionPoint[Any]]:
+        return [value for value in vars(self).values() if isinstance(value, ExtensionPoint)]
+
+    def freeze(self) -> None:
+        for point in self.points():
+            point.freeze()
+
+    @property
+    def frozen(self) -> bool:
+        return all(point.frozen for point in self.points())
+
+
+registry = Registry()
+
+
+@contextmanager
+def temporary_registration(point: ExtensionPoint[T], key: str, item: T) -> Iterator[T]:
+    """Register ``item`` under ``key`` for the duration of a test, even when the registry is frozen."""
+    if key in point:
+        raise DuplicateRegistrationError(f"{point.name}: {key!r} is already registered")
+    point._items[key] = item  # the test helper is the one sanctioned bypass of freezing
+    try:
+        yield item
+    finally:
+        point._items.pop(key, None)

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebConfig(AppConfig):
+    """The web shell: layout, navigation, dashboard, language switch, static assets.
+
+    It is the last app in INSTALLED_APPS whose ``ready()`` runs, so it freezes the registry: every
+    module has registered its extensions by then.
+    """
+
+    name = "concord.core.web"
+    label = "web"
+    verbose_name = _("Web shell")
+
+    def ready(self) -> None:
+        from concord.core.registry import registry
+
+        registry.freeze()
