@@ -6,8 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from concord.core.identity.models import Company, Membership, User
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked ``postgres_only`` need PostgreSQL row locks or SKIP LOCKED; SQLite has neither."""
+    if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks, SKIP LOCKED)")
 
 
 @pytest.fixture

@@ -9,3 +9,18 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = _("Audit trail")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from concord.core.registry import NavItem, registry
+
+        registry.nav_items.register(
+            "audit",
+            NavItem(
+                office="back",
+                label=_("Audit trail"),
+                url_name="audit:list",
+                icon="clock-history",
+                permission="audit.view",
+                order=900,
+            ),
+        )

@@ -1,4 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from concord.core.audit import views
 
 app_name = "audit"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.audit_list, name="list"),
+    path("<slug:app_label>/<slug:model>/<str:pk>/", views.audit_object_history, name="object_history"),
+]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
+from concord.core.identity.models import Company
 from concord.core.identity.permissions import object_rules, permissions_for_roles
 from concord.core.identity.scope import current_company_ids
 
@@ -13,6 +14,15 @@ from concord.core.identity.scope import current_company_ids
 def _model_label(obj: Any) -> str:
     meta = obj._meta
     return f"{meta.app_label}.{meta.model_name}"
+
+
+def _company_id_of(obj: Any) -> int | None:
+    """The company an object belongs to; a Company is its own."""
+    if obj is None:
+        return None
+    if isinstance(obj, Company):
+        return int(obj.pk)
+    return getattr(obj, "company_id", None)
 
 
 class RoleBackend(ModelBackend):
@@ -36,7 +46,7 @@ class RoleBackend(ModelBackend):
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous:
             return set()
-        company_id = getattr(obj, "company_id", None) if obj is not None else None
+        company_id = _company_id_of(obj)
         cache_name = f"_concord_perm_cache_{company_id}_{sorted(current_company_ids() or [])}"
         if not hasattr(user_obj, cache_name):
             setattr(user_obj, cache_name, permissions_for_roles(self._roles(user_obj, company_id)))

@@ -23,3 +23,13 @@ def company_scope(company_ids: Iterable[int]) -> Iterator[frozenset[int]]:
         yield ids
     finally:
         _scope.reset(token)
+
+
+@contextmanager
+def system_scope() -> Iterator[None]:
+    """Run the block in the system context (no company filtering), e.g. event handlers and jobs."""
+    token = _scope.set(None)
+    try:
+        yield
+    finally:
+        _scope.reset(token)

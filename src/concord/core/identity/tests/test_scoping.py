@@ -24,3 +24,12 @@ def test_superuser_sees_all_companies(make_company):
     make_company()
     admin = User.objects.create_superuser(username="root", password="x" * 12)
     assert set(admin.companies()) == set(Company.objects.all())
+
+
+def test_system_scope_lifts_filtering_inside_a_company_scope(company):
+    from concord.core.identity.scope import system_scope
+
+    with company_scope([company.id]):
+        with system_scope():
+            assert current_company_ids() is None
+        assert current_company_ids() == frozenset({company.id})
