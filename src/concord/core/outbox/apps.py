@@ -9,3 +9,18 @@ class OutboxConfig(AppConfig):
     label = "outbox"
     verbose_name = _("Event outbox")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from concord.core.registry import NavItem, registry
+
+        registry.nav_items.register(
+            "outbox",
+            NavItem(
+                office="back",
+                label=_("Event outbox"),
+                url_name="outbox:list",
+                icon="inbox",
+                permission="outbox.view",
+                order=910,
+            ),
+        )

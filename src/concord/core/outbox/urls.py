@@ -1,4 +1,10 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from concord.core.outbox import views
 
 app_name = "outbox"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("<int:event_id>/", views.event_detail, name="detail"),
+    path("<int:event_id>/replay/", views.event_replay, name="replay"),
+]

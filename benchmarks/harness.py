@@ -1,0 +1,50 @@
+"""What a workload returns, and how the runner prints and judges it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    """One workload's timing against a baseline measured in the same run.
+
+    The verdict is a ratio, never an absolute time, so it holds on a laptop and on a CI runner alike.
+    """
+
+    name: str
+    seconds: float
+    baseline_seconds: float
+    baseline_label: str  # what the ratio is "x" of, e.g. "raw inserts"
+    limit_ratio: float
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.baseline_seconds if self.baseline_seconds > 0 else float("inf")
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio <= self.limit_ratio
+
+    def line(self, backend: str) -> str:
+        verdict = "OK" if self.ok else "TOO SLOW"
+        return (
+            f"{self.name} [{backend}]: {self.ratio:.2f}x {self.baseline_label} "
+            f"(limit {self.limit_ratio:.1f}x; {self.seconds:.3f}s vs {self.baseline_seconds:.3f}s) {verdict}"
+        )
+
+
+def best_of(repeats: int, prepare: Callable[[], object], measure: Callable[[], object]) -> float:
+    """The fastest of ``repeats`` timed runs of ``measure``, each after an untimed ``prepare``.
+
+    The minimum is the run least disturbed by the rest of the machine, for workload and baseline alike.
+    """
+    timings = []
+    for _ in range(repeats):
+        prepare()
+        started = time.perf_counter()
+        measure()
+        timings.append(time.perf_counter() - started)
+    return min(timings)

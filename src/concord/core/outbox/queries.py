@@ -1,0 +1,57 @@
+"""Reads of the outbox: the event list and detail (web page and ``/api/v1/outbox/``).
+
+They honour the current company scope like company-owned managers do: inside a scope (a signed-in,
+non-superuser request) the events of the scope's companies are visible, plus system events (no
+company, e.g. ``identity.UserCreated``), which whoever watches the outbox must see too; other
+companies' events are not. Outside a scope (worker, superuser, shell) everything is visible. The
+dashboard's outbox counts (``core.web.queries``) use the same rule.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from concord.core.identity.scope import current_company_ids
+from concord.core.outbox.models import EventStatus, OutboxDelivery, OutboxEvent
+
+
+def _visible() -> QuerySet[OutboxEvent]:
+    events = OutboxEvent.objects.all()
+    scope = current_company_ids()
+    if scope is not None:
+        events = events.filter(Q(company_id__in=scope) | Q(company__isnull=True))
+    return events
+
+
+def outbox_events(*, status: str | None = None, event_type: str | None = None) -> QuerySet[OutboxEvent]:
+    """Events, newest first, optionally of one status and one event type."""
+    events = _visible()
+    if status:
+        events = events.filter(status=status)
+    if event_type:
+        events = events.filter(event_type=event_type)
+    return events.select_related("company").order_by("-created_at", "-id")
+
+
+def outbox_event_get(event_id: int) -> OutboxEvent:
+    """One visible event; raises ``OutboxEvent.DoesNotExist`` when it is missing or out of scope."""
+    return _visible().select_related("company", "actor").get(pk=event_id)
+
+
+def outbox_event_deliveries(*, event: OutboxEvent) -> QuerySet[OutboxDelivery]:
+    """The per-handler delivery records of ``event``."""
+    return OutboxDelivery.objects.filter(event=event).order_by("handler")
+
+
+def outbox_event_types() -> list[str]:
+    """The distinct event types among visible events, for filters."""
+    return list(_visible().order_by("event_type").values_list("event_type", flat=True).distinct())
+
+
+def outbox_status_counts() -> dict[str, int]:
+    """How many visible events are in each status (every status present, zero when none)."""
+    counts = dict.fromkeys(EventStatus.values, 0)
+    rows = _visible().order_by().values("status").annotate(total=Count("id"))
+    for row in rows:
+        counts[row["status"]] = row["total"]
+    return counts
