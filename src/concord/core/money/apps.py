@@ -9,3 +9,18 @@ class MoneyConfig(AppConfig):
     label = "money"
     verbose_name = _("Money and currencies")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from concord.core.registry import NavItem, registry
+
+        registry.nav_items.register(
+            "money.rates",
+            NavItem(
+                office="back",
+                label=_("Exchange rates"),
+                url_name="money:rates",
+                icon="currency-exchange",
+                permission="currencies.view",
+                order=900,
+            ),
+        )

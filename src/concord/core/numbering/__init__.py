@@ -1,0 +1,1 @@
+"""Gapless document numbers per company, document type and year (``services.sequence_next``)."""
