@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 SHORTCUTS = {"worker": "outbox_worker", "demo-load": "demo_load"}
@@ -72,8 +73,9 @@ def demo(argv: Sequence[str]) -> int:
     from django.core.management import call_command
 
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("demo_load", size=args.size, seed=args.seed)
+    call_command("demo_load", size=args.size, seed=args.seed, port=args.port)
     if args.no_serve:
         return 0
     print(f"\nConcord is running on http://127.0.0.1:{args.port}/  (Ctrl+C stops it)\n", flush=True)

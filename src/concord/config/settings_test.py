@@ -9,3 +9,6 @@ from concord.config.settings import *  # noqa: F403 - the test settings are the 
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
+
+# WhiteNoise warns (an error under pytest) when STATIC_ROOT is missing; tests serve through the finders.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - defined by the star import above
