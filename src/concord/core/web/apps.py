@@ -14,6 +14,21 @@ class WebConfig(AppConfig):
     verbose_name = _("Web shell")
 
     def ready(self) -> None:
-        from concord.core.registry import registry
+        from concord.core.registry import NavItem, registry
 
-        registry.freeze()
+        for office in ("front", "back"):
+            registry.nav_items.register(
+                f"home-{office}",
+                NavItem(office=office, label=_("Home"), url_name="web:home", order=0),
+            )
+        registry.nav_items.register(
+            "admin",
+            NavItem(
+                office="back",
+                label=_("Companies & users"),
+                url_name="admin:index",
+                permission="users.view",
+                order=900,
+            ),
+        )
+        registry.freeze()  # last: nothing may register after start-up
