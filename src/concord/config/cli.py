@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
+
+from concord.config.paths import var_dir
 
 SHORTCUTS = {"worker": "outbox_worker", "demo-load": "demo_load"}
 
@@ -58,6 +60,27 @@ def serve(*, bind: str, workers: int, threads: int, with_worker: bool) -> int:
     return 0
 
 
+def _demo_environment() -> None:
+    """Run the demo as production runs (no debug pages), minus HTTPS, on this machine only.
+
+    The secret key is generated once and kept in ``var/secret_key`` (mode 0600), so sessions survive a
+    restart; any ``CONCORD_*`` variable already set wins.
+    """
+    var = var_dir()
+    var.mkdir(parents=True, exist_ok=True)
+    key_file = var / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    os.environ.setdefault("CONCORD_SECRET_KEY", key_file.read_text().strip())
+    os.environ.setdefault("CONCORD_HTTPS", "0")
+    os.environ.setdefault("CONCORD_ALLOWED_HOSTS", "127.0.0.1,localhost")
+    # Password-reset and other mail is printed in the terminal: the demo has no mail server.
+    os.environ.setdefault("CONCORD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    os.environ.setdefault("CONCORD_INPROCESS_WORKER", "1")
+
+
 def demo(argv: Sequence[str]) -> int:
     """Migrate, load the demo company (idempotent), print the logins, serve with the in-process worker."""
     parser = argparse.ArgumentParser(prog="concord demo")
@@ -66,15 +89,12 @@ def demo(argv: Sequence[str]) -> int:
     parser.add_argument("--no-serve", action="store_true", help="load the data and exit")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
-    os.environ.setdefault("CONCORD_DEBUG", "1")
-    os.environ.setdefault("CONCORD_INPROCESS_WORKER", "1")
+    _demo_environment()
     _setup_django()
-    from django.conf import settings
     from django.core.management import call_command
 
-    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     call_command("demo_load", size=args.size, seed=args.seed, port=args.port)
     if args.no_serve:
         return 0

@@ -15,12 +15,13 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from concord.config.paths import PACKAGE_DIR, var_dir
+
 # Lets runtime code subscript Django generics (QuerySet[Model], forms) the way the type stubs do.
 django_stubs_ext.monkeypatch()
 
-BASE_DIR = Path(__file__).resolve().parent.parent  # src/concord
-PROJECT_DIR = BASE_DIR.parent.parent  # repository root when run from a checkout
-VAR_DIR = Path(os.environ.get("CONCORD_VAR_DIR", PROJECT_DIR / "var"))
+BASE_DIR = PACKAGE_DIR
+VAR_DIR = var_dir()
 
 
 def env_bool(name: str, default: bool) -> bool:
