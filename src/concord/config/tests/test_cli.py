@@ -53,8 +53,10 @@ def test_demo_loads_twice_without_debug_and_prints_a_fresh_admin_login(tmp_path)
         [
             "shell",
             "-c",
-            "from django.test import Client; from django.conf import settings; "
-            "r = Client().get('/no-such-page/'); print(settings.DEBUG, r.status_code, b'Concord' in r.content)",
+            (
+                "from django.test import Client; from django.conf import settings; "
+                "r = Client().get('/no-such-page/'); print(settings.DEBUG, r.status_code, b'Concord' in r.content)"
+            ),
         ],
         tmp_path,
         CONCORD_SECRET_KEY=key_file.read_text().strip(),
