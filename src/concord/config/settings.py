@@ -82,15 +82,24 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "ninja",  # serves the vendored Swagger UI assets for /api/v1/docs (no CDN)
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     # the kernel (imports no module)
     "concord.core.identity",
     "concord.core.audit",
     "concord.core.outbox",
     "concord.core.money",
     "concord.core.numbering",
+    "concord.core.search",
+    "concord.core.lists",
+    "concord.core.dataio",
 ]
 # Business modules (front office and back office), each a Django app under concord.modules.
-MODULE_APPS: list[str] = []
+MODULE_APPS: list[str] = [
+    "concord.modules.parties",
+    "concord.modules.catalog",
+]
 INSTALLED_APPS += [
     *MODULE_APPS,
     "concord.demo",
@@ -284,6 +293,16 @@ CONCORD_OUTBOX_MAX_ATTEMPTS = env_int("CONCORD_OUTBOX_MAX_ATTEMPTS", 10)
 CONCORD_OUTBOX_POLL_SECONDS = float(os.environ.get("CONCORD_OUTBOX_POLL_SECONDS", "1.0"))
 # Deliver in-process right after commit as well (the worker remains the guarantee).
 CONCORD_OUTBOX_DISPATCH_ON_COMMIT = env_bool("CONCORD_OUTBOX_DISPATCH_ON_COMMIT", True)
+
+# --------------------------------------------------------------------------- background jobs
+# Written once against the Django Tasks API (django-tasks backport): the database backend by default
+# (`concord worker` / the demo's in-process worker run it), Redis/RQ for scale by settings alone.
+TASKS = {"default": {"BACKEND": os.environ.get("CONCORD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Uploads: refuse anything bigger before it reaches a parser (imports, images).
+CONCORD_MAX_UPLOAD_BYTES = env_int("CONCORD_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = CONCORD_MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --------------------------------------------------------------------------- API
 CONCORD_API_PAGE_SIZE = env_int("CONCORD_API_PAGE_SIZE", 50)

@@ -12,3 +12,6 @@ AXES_ENABLED = True
 
 # WhiteNoise warns (an error under pytest) when STATIC_ROOT is missing; tests serve through the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - defined by the star import above
+
+# Background tasks run inline in tests unless a test opts into the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

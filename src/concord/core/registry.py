@@ -104,6 +104,10 @@ class Registry:
         self.search_providers: ExtensionPoint[Any] = ExtensionPoint("search_providers")
         self.assistant_skills: ExtensionPoint[Any] = ExtensionPoint("assistant_skills")
         self.event_handlers: ExtensionPoint[Any] = ExtensionPoint("event_handlers")
+        # key: URL prefix under /api/v1/ (e.g. "parties"); value: a ninja Router
+        self.api_routers: ExtensionPoint[Any] = ExtensionPoint("api_routers")
+        # key: "<app_label>.<model>"; value: a concord.core.dataio import spec
+        self.importers: ExtensionPoint[Any] = ExtensionPoint("importers")
 
     def points(self) -> list[ExtensionPoint[Any]]:
         return [value for value in vars(self).values() if isinstance(value, ExtensionPoint)]

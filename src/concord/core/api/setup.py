@@ -96,4 +96,9 @@ def build_api() -> ConcordAPI:
     api.add_router("/audit/", audit_router)
     api.add_router("/outbox/", outbox_router)
     api.add_router("/money/", money_router)
+    # Modules register their routers in AppConfig.ready(); core never imports them.
+    from concord.core.registry import registry
+
+    for prefix, router in registry.api_routers.items():
+        api.add_router(f"/{prefix}/", router)
     return api

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    """The catalog: products, categories, units of measure and prices."""
+
+    name = "concord.modules.catalog"
+    label = "catalog"
+    verbose_name = _("Catalog")
+    default_auto_field = "django.db.models.BigAutoField"
