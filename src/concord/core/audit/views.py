@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from concord.core.audit.forms import AuditFilterForm
 from concord.core.audit.queries import AUDIT_VIEW, audit_entries_visible_to, audit_model_choices
+from concord.core.web.pagination import paginate
 
 PAGE_SIZE = 50
 
@@ -31,7 +31,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             if form.is_valid()
             else entries.none()
         )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, per_page=PAGE_SIZE)
     context = {"form": form, "page": page}
     htmx = getattr(request, "htmx", False)
     template = "audit/partials/entries.html" if htmx else "audit/list.html"
@@ -48,7 +48,7 @@ def audit_object_history(request: HttpRequest, app_label: str, model: str, pk: s
     latest = entries.first()
     if latest is None:  # nothing the user may read: do not reveal whether the object exists
         raise Http404
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, per_page=PAGE_SIZE)
     context = {
         "content_type": content_type,
         "object_id": pk,

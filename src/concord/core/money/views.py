@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from concord.core.identity.scope import company_scope
 from concord.core.money.forms import ExchangeRateForm
 from concord.core.money.queries import exchange_rates_for, rate_currencies_for
 from concord.core.money.services import exchange_rate_set
+from concord.core.web.pagination import paginate
 from concord.core.web.session import active_company
 
 RATES_PER_PAGE = 50
@@ -43,8 +43,8 @@ def _company_with_permission(request: HttpRequest, permission: str) -> Company:
 def rates(request: HttpRequest) -> HttpResponse:
     company = _company_with_permission(request, "currencies.view")
     currency = request.GET.get("currency", "").strip().upper()[:3]
-    page = Paginator(exchange_rates_for(company=company, currency=currency or None), RATES_PER_PAGE).get_page(
-        request.GET.get("page")
+    page = paginate(
+        request, exchange_rates_for(company=company, currency=currency or None), per_page=RATES_PER_PAGE
     )
     with company_scope([company.pk]):
         can_add = request.user.has_perm("currencies.add")

@@ -7,7 +7,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from concord.core.outbox.events import OutboxJSONEncoder
 from concord.core.outbox.forms import OutboxFilterForm
 from concord.core.outbox.models import OutboxEvent
 from concord.core.outbox.services import outbox_event_replay
+from concord.core.web.pagination import paginate
 
 PAGE_SIZE = 50
 
@@ -39,11 +39,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         status = form.cleaned_data["status"] or None
         event_type = form.cleaned_data["event_type"] or None
-    page = Paginator(queries.outbox_events(status=status, event_type=event_type), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, queries.outbox_events(status=status, event_type=event_type), per_page=PAGE_SIZE)
     return render(
         request,
         "outbox/list.html",
@@ -51,7 +47,6 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "counts": queries.outbox_status_counts(),
-            "filter_query": query.urlencode(),
         },
     )
 

@@ -135,3 +135,44 @@ def test_exchange_rates_are_in_the_back_office_navigation():
     item = registry.nav_items.get("money.rates")
     assert (item.office, item.url_name, item.permission) == ("back", "money:rates", "currencies.view")
     assert str(item.label) == "Exchange rates"
+
+
+def test_the_list_is_paginated_and_the_pager_keeps_the_currency(signed_in, company, accountant):
+    from concord.core.money.views import RATES_PER_PAGE
+
+    first_day = dt.date(2026, 1, 1)
+    for offset in range(RATES_PER_PAGE + 3):
+        exchange_rate_set(
+            company=company,
+            currency="USD",
+            rate_date=first_day + dt.timedelta(days=offset),
+            rate="36.45",
+            by=accountant,
+        )
+    exchange_rate_set(company=company, currency="KHR", rate_date=first_day, rate="0.0088", by=accountant)
+    newest_first = list(
+        ExchangeRate.all_companies.filter(currency="USD").order_by("-rate_date").values_list("pk", flat=True)
+    )
+
+    first = signed_in.get(RATES, {"currency": "USD"})
+    assert [row.pk for row in first.context["page"].object_list] == newest_first[:RATES_PER_PAGE]
+    html = first.content.decode()
+    assert html.count("1 USD = 36.45 THB") == RATES_PER_PAGE
+    assert '<nav aria-label="Pages">' in html
+    assert (
+        '<li class="page-item active" aria-current="page"><span class="page-link">Page 1 of 2</span>' in html
+    )
+    assert 'href="?currency=USD&amp;page=2"' in html  # the filter survives paging
+
+    second = signed_in.get(RATES, {"currency": "USD", "page": "2"})
+    assert [row.pk for row in second.context["page"].object_list] == newest_first[RATES_PER_PAGE:]
+    assert 'href="?currency=USD&amp;page=1"' in second.content.decode()
+    assert "KHR = 0.0088" not in second.content.decode()
+
+    # A stale or mistyped page number shows a page rather than an error.
+    assert signed_in.get(RATES, {"currency": "USD", "page": "99"}).context["page"].number == 2
+    assert signed_in.get(RATES, {"currency": "USD", "page": "x"}).context["page"].number == 1
+
+    few = signed_in.get(RATES, {"currency": "KHR"}).content.decode()
+    assert "1 KHR = 0.0088 THB" in few
+    assert 'aria-label="Pages"' not in few  # one page: no pager
