@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from concord.core.identity.models import Company, Membership, User
 
@@ -15,6 +17,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """Tests marked ``postgres_only`` need PostgreSQL row locks or SKIP LOCKED; SQLite has neither."""
     if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (row locks, SKIP LOCKED)")
+
+
+@pytest.fixture(autouse=True)
+def _reset_active_language() -> Iterator[None]:
+    """A test that activates Thai or Khmer must not leak it into the next test of the same worker."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -195,11 +195,26 @@ class UserFilters(ListFilters):
     ordering_fields = {"username": "username", "id": "pk", "date_joined": "date_joined"}
     default_ordering = ("username",)
 
+    # ``company`` and ``role`` are applied by ``membership_filter``: they must match one membership,
+    # in a company the caller may see, or they would reveal roles held in other companies.
     def filter_company(self, value: int | None) -> Q:
-        return Q(memberships__company_id=value, memberships__is_active=True) if value is not None else Q()
+        return Q()
 
     def filter_role(self, value: Role | None) -> Q:
-        return Q(memberships__role=value, memberships__is_active=True) if value is not None else Q()
+        return Q()
+
+    def membership_filter(self, visible: list[int] | None) -> Q:
+        """Users with an active membership matching ``company`` and ``role`` among ``visible`` companies."""
+        if self.company is None and self.role is None:
+            return Q()
+        condition = Q(memberships__is_active=True)
+        if visible is not None:
+            condition &= Q(memberships__company_id__in=visible)
+        if self.company is not None:
+            condition &= Q(memberships__company_id=self.company)
+        if self.role is not None:
+            condition &= Q(memberships__role=self.role)
+        return condition
 
 
 class TokenOut(Schema):
@@ -332,12 +347,19 @@ def _visible_user(request: HttpRequest, user_id: int) -> User:
 def _require_change_over(request: HttpRequest, target: User) -> None:
     """Changing a user needs ``users.change`` in a company you share; superusers only by superusers."""
     caller = _caller(request)
-    if target.is_superuser and not caller.is_superuser:
+    if caller.is_superuser:
+        return
+    if target.is_superuser:
         raise PermissionDeniedError(_("Only a superuser can change a superuser."))
-    shared = target.memberships.values_list("company_id", flat=True)
-    if not caller.is_superuser and not any(
-        has_company_perm(caller, "users.change", cid) for cid in set(shared)
-    ):
+    # One account serves all its companies: its email (where reset links go), username and active flag
+    # reach each of them, so changing it needs ``users.change`` in every company the user works in;
+    # an admin of one company must not take over (or lock out) the admin of another.
+    held = set(
+        target.memberships.filter(is_active=True, company__is_active=True).values_list(
+            "company_id", flat=True
+        )
+    ) or set(target.memberships.values_list("company_id", flat=True))
+    if not held or not all(has_company_perm(caller, "users.change", cid) for cid in held):
         raise permission_denied("users.change")
 
 
@@ -345,7 +367,9 @@ def _require_change_over(request: HttpRequest, target: User) -> None:
 @paginated
 def users_list(request: HttpRequest, filters: Query[UserFilters]) -> QuerySet[User]:
     """Users who share a company with the caller where the caller may view users."""
-    return filters.apply(_users_in(_user_companies(request))).distinct()
+    visible = _user_companies(request)
+    users = _users_in(visible).filter(filters.membership_filter(visible))
+    return filters.apply(users).distinct()
 
 
 @router.get("/users/{user_id}", response={200: UserOut, frozenset({401, 403, 404}): ErrorOut}, tags=["users"])

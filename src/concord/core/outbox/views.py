@@ -23,9 +23,9 @@ from concord.core.web.pagination import paginate
 PAGE_SIZE = 50
 
 
-def _event_or_404(event_id: int) -> OutboxEvent:
+def _event_or_404(request: HttpRequest, event_id: int) -> OutboxEvent:
     try:
-        return queries.outbox_event_get(event_id)
+        return queries.outbox_event_get(event_id, company_ids=queries.outbox_company_ids_for(request.user))
     except OutboxEvent.DoesNotExist:
         raise Http404(_("No such event.")) from None
 
@@ -34,19 +34,23 @@ def _event_or_404(event_id: int) -> OutboxEvent:
 @login_required
 @permission_required("outbox.view", raise_exception=True)
 def event_list(request: HttpRequest) -> HttpResponse:
-    form = OutboxFilterForm(request.GET or None, event_types=queries.outbox_event_types())
+    company_ids = queries.outbox_company_ids_for(request.user)
+    form = OutboxFilterForm(
+        request.GET or None, event_types=queries.outbox_event_types(company_ids=company_ids)
+    )
     status = event_type = None
     if form.is_valid():
         status = form.cleaned_data["status"] or None
         event_type = form.cleaned_data["event_type"] or None
-    page = paginate(request, queries.outbox_events(status=status, event_type=event_type), per_page=PAGE_SIZE)
+    events = queries.outbox_events(status=status, event_type=event_type, company_ids=company_ids)
+    page = paginate(request, events, per_page=PAGE_SIZE)
     return render(
         request,
         "outbox/list.html",
         {
             "form": form,
             "page": page,
-            "counts": queries.outbox_status_counts(),
+            "counts": queries.outbox_status_counts(company_ids=company_ids),
         },
     )
 
@@ -55,7 +59,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("outbox.view", raise_exception=True)
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = _event_or_404(event_id)
+    event = _event_or_404(request, event_id)
     return render(
         request,
         "outbox/detail.html",
@@ -72,7 +76,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 @login_required
 @permission_required("outbox.replay", raise_exception=True)
 def event_replay(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = _event_or_404(event_id)
+    event = _event_or_404(request, event_id)
     if not request.user.has_perm("outbox.replay", event):
         raise PermissionDenied
     try:

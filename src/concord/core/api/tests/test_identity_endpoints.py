@@ -140,6 +140,18 @@ def test_user_list_filters(make_user, company, token_client):
     assert client.get("/users", {"role": "pilot"}).status_code == 422
 
 
+def test_user_list_filters_do_not_reveal_roles_in_other_companies(make_user, two_companies, token_client):
+    home, away = two_companies
+    client = token_client(make_user(company=home, roles=(Role.MANAGER,), username="manager"))
+    both = make_user(company=home, roles=(Role.SALES,), username="both")
+    Membership.objects.create(user=both, company=away, role=Role.HR)
+    assert client.get("/users", {"role": "hr"}).json()["count"] == 0
+    assert client.get("/users", {"company": away.pk}).json()["count"] == 0
+    assert client.get("/users", {"company": home.pk, "role": "hr"}).json()["count"] == 0
+    body = client.get("/users", {"company": home.pk, "role": "sales"}).json()
+    assert [item["username"] for item in body["items"]] == ["both"]
+
+
 def test_user_create_with_a_role(make_user, company, token_client):
     client = token_client(make_user(company=company, roles=(Role.ADMIN,)))
     response = client.post(
@@ -220,6 +232,33 @@ def test_company_admin_cannot_change_a_superuser(make_user, company, token_clien
     boss = make_user(company=company, roles=(Role.SALES,), is_superuser=True)
     assert client.patch(f"/users/{boss.pk}", {"is_active": False}).status_code == 403
     assert User.objects.get(pk=boss.pk).is_active
+
+
+def test_admin_of_one_company_cannot_change_the_account_of_another_companys_admin(
+    make_user, two_companies, token_client
+):
+    # Changing the email would let the admin of "home" reset the password of the admin of "away".
+    home, away = two_companies
+    client = token_client(make_user(company=home, roles=(Role.ADMIN,)))
+    target = make_user(company=away, roles=(Role.ADMIN,), email="boss@away.example")
+    Membership.objects.create(user=target, company=home, role=Role.SALES)
+    for change in ({"email": "attacker@home.example"}, {"is_active": False}, {"username": "x"}):
+        response = client.patch(f"/users/{target.pk}", change)
+        assert response.status_code == 403, change
+        assert "users.change" in error_of(response)["message"]
+    target.refresh_from_db()
+    assert (target.email, target.is_active) == ("boss@away.example", True)
+
+
+def test_admin_of_every_company_of_the_user_may_change_the_account(make_user, two_companies, token_client):
+    home, away = two_companies
+    caller = make_user(company=home, roles=(Role.ADMIN,))
+    Membership.objects.create(user=caller, company=away, role=Role.ADMIN)
+    target = make_user(company=away, roles=(Role.SALES,))
+    Membership.objects.create(user=target, company=home, role=Role.SALES)
+    response = token_client(caller).patch(f"/users/{target.pk}", {"email": "new@home.example"})
+    assert response.status_code == 200, response.content
+    assert User.objects.get(pk=target.pk).email == "new@home.example"
 
 
 def test_manager_cannot_change_users(make_user, company, token_client):

@@ -33,3 +33,39 @@ def test_system_scope_lifts_filtering_inside_a_company_scope(company):
         with system_scope():
             assert current_company_ids() is None
         assert current_company_ids() == frozenset({company.id})
+
+
+def test_a_streamed_body_is_produced_inside_the_users_company_scope(rf, company, make_user):
+    import asyncio
+    from collections.abc import AsyncIterator, Iterator
+
+    from django.http import StreamingHttpResponse
+
+    from concord.core.identity.middleware import CompanyScopeMiddleware
+
+    def chunks():
+        yield str(sorted(current_company_ids() or []))  # None (every company) would leak
+
+    async def async_chunks():
+        yield str(sorted(current_company_ids() or []))
+
+    request = rf.get("/export.csv")
+    request.user = make_user(company=company, roles=(Role.SALES,))
+    response = CompanyScopeMiddleware(lambda _request: StreamingHttpResponse(chunks()))(request)
+    assert isinstance(response, StreamingHttpResponse)
+    assert current_company_ids() is None  # the request is over: nothing leaks into the thread
+    content = response.streaming_content
+    assert isinstance(content, Iterator)
+    assert b"".join(content) == str([company.id]).encode()
+    assert current_company_ids() is None
+
+    async_response = CompanyScopeMiddleware(lambda _request: StreamingHttpResponse(async_chunks()))(request)
+    assert isinstance(async_response, StreamingHttpResponse)
+
+    async_content = async_response.streaming_content
+    assert isinstance(async_content, AsyncIterator)
+
+    async def read() -> bytes:
+        return b"".join([chunk async for chunk in async_content])
+
+    assert asyncio.run(read()) == str([company.id]).encode()

@@ -97,6 +97,22 @@ def test_detail_of_another_companys_event_is_not_found(it_client, make_company):
     assert it_client.get(reverse("outbox:detail", kwargs={"event_id": event_id})).status_code == 404
 
 
+def test_events_of_a_company_where_the_user_only_sells_are_hidden(client, company, make_company, make_user):
+    # IT in one company (outbox.view there), sales in another: the other company's events stay hidden.
+    sold = make_company()
+    user = make_user(company=company, roles=(Role.IT,))
+    user.memberships.create(company=sold, role=Role.SALES)
+    client.force_login(user)
+    mine = _publish(invoice_issued(company_id=company.pk))
+    theirs = _publish(invoice_issued(company_id=sold.pk, invoice_id=2))
+
+    response = client.get(reverse("outbox:list"))
+    assert [event.pk for event in response.context["page"].object_list] == [mine]
+    assert response.context["counts"]["pending"] == 1
+    assert client.get(reverse("outbox:detail", kwargs={"event_id": theirs})).status_code == 404
+    assert client.post(reverse("outbox:replay", kwargs={"event_id": theirs})).status_code == 404
+
+
 def test_replay_post_queues_the_event_again(it_client, company):
     event_id = _publish(PingSent(number=1), company_id=company.pk)
     OutboxEvent.objects.filter(pk=event_id).update(status=EventStatus.FAILED, attempts=10, last_error="x")
