@@ -100,5 +100,5 @@ def build_api() -> ConcordAPI:
     from concord.core.registry import registry
 
     for prefix, router in registry.api_routers.items():
-        api.add_router(f"/{prefix}/", router)
+        api.add_router(f"/{prefix}", router)
     return api

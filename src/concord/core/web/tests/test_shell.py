@@ -144,7 +144,8 @@ def test_language_switcher_names_each_language_in_its_own_script(client):
         assert name in html
 
 
-def test_search_without_providers_says_so(login, make_user, company):
+def test_search_without_providers_says_so(login, make_user, company, monkeypatch):
+    monkeypatch.setattr(registry.search_providers, "_items", {})
     html = login(make_user(company=company, roles=(Role.SALES,))).get("/search/?q=siam").content.decode()
     assert 'id="concord-search-empty"' in html
     assert 'value="siam"' in html
