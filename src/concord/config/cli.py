@@ -17,7 +17,7 @@ from typing import Any
 
 from concord.config.paths import var_dir
 
-SHORTCUTS = {"worker": "outbox_worker", "demo-load": "demo_load"}
+SHORTCUTS = {"demo-load": "demo_load"}
 
 
 def _setup_django() -> None:
@@ -40,9 +40,11 @@ def serve(*, bind: str, workers: int, threads: int, with_worker: bool) -> int:
 
     def post_worker_init(_worker: Any) -> None:
         if inprocess:
+            from concord.core.dataio.worker import start_background_task_worker
             from concord.core.outbox.worker import start_background_worker
 
             start_background_worker()
+            start_background_task_worker()
 
     class ConcordServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
         def load_config(self) -> None:
@@ -124,10 +126,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.add_argument("--with-worker", action="store_true", help="also drain the outbox in-process")
         ns = parser.parse_args(rest)
         return serve(bind=ns.bind, workers=ns.workers, threads=ns.threads, with_worker=ns.with_worker)
+    if command == "worker":
+        return worker(rest)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "concord.config.settings")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["concord", SHORTCUTS.get(command, command), *rest])
+    return 0
+
+
+def worker(argv: Sequence[str]) -> int:
+    """Drain the event outbox and run background tasks (imports, reports) until stopped.
+
+    With ``--once`` both are drained once and the command exits (cron, tests).
+    """
+    _setup_django()
+    from django.core.management import call_command
+
+    from concord.core.dataio.worker import (
+        run_pending_tasks,
+        start_background_task_worker,
+        stop_background_task_worker,
+        uses_database_backend,
+    )
+
+    once = "--once" in argv
+    if not once:
+        start_background_task_worker()
+    try:
+        call_command("outbox_worker", *argv)
+        if once and uses_database_backend():
+            run_pending_tasks()
+    finally:
+        stop_background_task_worker()
     return 0
 
 
