@@ -62,7 +62,7 @@ test-postgres: $(STAMP)
 test-e2e: $(STAMP) sysdeps
 	mkdir -p $(E2E_OUTPUT)
 	env -u CONCORD_DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true CONCORD_E2E_OUTPUT=$(E2E_OUTPUT) \
-	  $(BIN)/pytest -m e2e -p no:cacheprovider tests/e2e $(PYTEST_ARGS)
+	  $(BIN)/pytest -m e2e -p no:cacheprovider $(PYTEST_ARGS)
 
 test: $(STAMP) sysdeps lint types contracts test-sqlite test-postgres test-e2e
 	@echo "make test: all checks passed"
