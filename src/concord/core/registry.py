@@ -9,9 +9,11 @@ Tests use ``temporary_registration`` to add an item for one test.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -93,6 +95,50 @@ class DashboardWidget:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One moment in a party's history: an audit entry, an event, or a module panel's entry."""
+
+    when: dt.datetime
+    source: str  # "audit", "event", or the panel key that contributed it
+    title: str
+    detail: str = ""
+    actor: str = ""
+    url: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "when": self.when.isoformat(),
+            "source": self.source,
+            "title": self.title,
+            "detail": self.detail,
+            "actor": self.actor,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class PartyPanel:
+    """One card on a party's 360° page and one section of its overview API.
+
+    It lives in core so that any module (sales, accounting, helpdesk) can show its part of a customer
+    without importing ``parties``: ``context(request, party)`` feeds ``template`` on the page,
+    ``data(user, party)`` is the same information as JSON for ``/api/v1/parties/{id}/overview``,
+    ``timeline(user, party)`` (optional) adds the module's moments to the party's timeline and
+    ``balance(user, party)`` (optional, accounting) the amount the header shows as the balance.
+    """
+
+    key: str
+    title: Any
+    template: str
+    context: Callable[[Any, Any], dict[str, Any]]
+    data: Callable[[Any, Any], dict[str, Any]]
+    permission: str = ""
+    order: int = 100
+    timeline: Callable[[Any, Any], list[TimelineEntry]] | None = None
+    balance: Callable[[Any, Any], Decimal | None] | None = None
+
+
 class Registry:
     """All of Concord's extension points."""
 
@@ -100,7 +146,7 @@ class Registry:
         self.permission_areas: ExtensionPoint[Any] = ExtensionPoint("permission_areas")
         self.nav_items: ExtensionPoint[NavItem] = ExtensionPoint("nav_items")
         self.dashboard_widgets: ExtensionPoint[DashboardWidget] = ExtensionPoint("dashboard_widgets")
-        self.party_panels: ExtensionPoint[Any] = ExtensionPoint("party_panels")
+        self.party_panels: ExtensionPoint[PartyPanel] = ExtensionPoint("party_panels")
         self.search_providers: ExtensionPoint[Any] = ExtensionPoint("search_providers")
         self.assistant_skills: ExtensionPoint[Any] = ExtensionPoint("assistant_skills")
         self.event_handlers: ExtensionPoint[Any] = ExtensionPoint("event_handlers")

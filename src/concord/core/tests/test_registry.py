@@ -12,7 +12,7 @@ from concord.core.registry import (
 def test_registry_is_frozen_after_startup():
     assert registry.frozen
     with pytest.raises(RegistryFrozenError):
-        registry.party_panels.register("late", object())
+        registry.assistant_skills.register("late", object())
 
 
 def test_extension_point_refuses_duplicates_and_keeps_order():
@@ -27,6 +27,6 @@ def test_extension_point_refuses_duplicates_and_keeps_order():
 
 
 def test_temporary_registration_is_removed_afterwards():
-    with temporary_registration(registry.party_panels, "test-panel", "panel") as item:
-        assert registry.party_panels.get("test-panel") == item
-    assert "test-panel" not in registry.party_panels
+    with temporary_registration(registry.assistant_skills, "test-skill", "skill") as item:
+        assert registry.assistant_skills.get("test-skill") == item
+    assert "test-skill" not in registry.assistant_skills
