@@ -50,13 +50,13 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports
 
 test-sqlite: $(STAMP)
-	env -u CONCORD_DATABASE_URL $(BIN)/pytest -m "not e2e" -p no:cacheprovider $(PYTEST_ARGS)
+	env -u CONCORD_DATABASE_URL $(BIN)/pytest -m "not e2e" -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
 	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "PostgreSQL answers: running the suite on it"; \
 	  CONCORD_DATABASE_URL='$(PG_URL)' CONCORD_TEST_DATABASE_NAME=concord_test_$$$$ \
-	    $(BIN)/pytest -m "not e2e" -p no:cacheprovider $(PYTEST_ARGS); \
+	    $(BIN)/pytest -m "not e2e" -n 2 -p no:cacheprovider $(PYTEST_ARGS); \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL pass"; fi
 
 test-e2e: $(STAMP) sysdeps
