@@ -71,7 +71,8 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 messages: $(STAMP)
-	cd src/concord && ../../$(BIN)/concord makemessages -l th -l km -l en --ignore 'demo/*' && ../../$(BIN)/concord compilemessages
+	cd src/concord && CONCORD_DEBUG=1 ../../$(BIN)/concord makemessages -l th -l km -l en --ignore 'demo/*' \
+	  && CONCORD_DEBUG=1 ../../$(BIN)/concord compilemessages
 
 clean:
 	rm -rf $(VENV) var/test-output .mypy_cache .ruff_cache

@@ -1,4 +1,5 @@
 import gettext
+import re
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,12 @@ def test_shell_strings_are_in_the_languages_script(language, script_start, scrip
         for text in ("Home", "Front office", "Back office", "Search", "Language", "Page not found"):
             translated = translation.gettext(text)
             assert any(script_start <= ord(char) <= script_end for char in translated), (language, text)
+
+
+@pytest.mark.parametrize(("language", "foreign"), [("th", "\u1780-\u17ff"), ("km", "\u0e00-\u0e7f")])
+def test_no_translation_slips_into_the_other_script(language, foreign):
+    """Thai and Khmer are easy to mix up when typing; a Thai msgstr holds no Khmer letter and vice versa."""
+    catalog = (LOCALE_DIR / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    msgstrs = re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', catalog, flags=re.MULTILINE)
+    assert msgstrs
+    assert [text for text in msgstrs if re.search(f"[{foreign}]", text)] == []
