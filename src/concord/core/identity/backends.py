@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from concord.core.identity.models import Company
+from concord.core.identity.otp_middleware import OTP_ENROLLED_ATTRIBUTE, confirmed_device_expression
 from concord.core.identity.permissions import object_rules, permissions_for_roles
 from concord.core.identity.scope import current_company_ids
 
@@ -33,21 +35,42 @@ class RoleBackend(ModelBackend):
     the record-level rule registered for ``obj``'s model, if any.
     """
 
+    def get_user(self, user_id: Any) -> Any:
+        """The session's user, loaded with whether they have a confirmed two-factor device.
+
+        The answer (``OTP_ENROLLED_ATTRIBUTE``) rides on the user query, so the 2FA check that runs
+        on every request (``otp_middleware.needs_verification``) costs no query of its own.
+        """
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.annotate(
+                **{OTP_ENROLLED_ATTRIBUTE: confirmed_device_expression()}
+            ).get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def _roles(self, user_obj: Any, company_id: int | None) -> set[str]:
-        memberships = user_obj.memberships.filter(is_active=True, company__is_active=True)
+        # One read of the user's memberships, reused for the rest of the request (see User).
+        by_company = user_obj.active_memberships().roles
         if company_id is not None:
-            memberships = memberships.filter(company_id=company_id)
-        else:
-            scope = current_company_ids()
-            if scope is not None:
-                memberships = memberships.filter(company_id__in=scope)
-        return set(memberships.values_list("role", flat=True))
+            return set(by_company.get(company_id, ()))
+        scope = current_company_ids()
+        return {
+            role
+            for held_in, roles in by_company.items()
+            if scope is None or held_in in scope
+            for role in roles
+        }
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous:
             return set()
         company_id = _company_id_of(obj)
-        cache_name = f"_concord_perm_cache_{company_id}_{sorted(current_company_ids() or [])}"
+        scope = current_company_ids()
+        # None (unscoped: every company) and an empty scope (no company) must not share an entry.
+        scope_key = "all" if scope is None else "-".join(str(pk) for pk in sorted(scope))
+        cache_name = f"_concord_perm_cache_{company_id}_{scope_key}"
         if not hasattr(user_obj, cache_name):
             setattr(user_obj, cache_name, permissions_for_roles(self._roles(user_obj, company_id)))
         return set(getattr(user_obj, cache_name))

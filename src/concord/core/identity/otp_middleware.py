@@ -8,22 +8,64 @@ redirect there, htmx requests get ``HX-Redirect``, and the API answers 401 with 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
-from functools import wraps
+from functools import reduce, wraps
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, OuterRef, Q, Value
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
+from django_otp import device_classes, user_has_device
 
-__all__ = ["RequireVerifiedIfEnrolledMiddleware", "needs_verification", "require_verified_if_enrolled"]
+__all__ = [
+    "OTP_ENROLLED_ATTRIBUTE",
+    "RequireVerifiedIfEnrolledMiddleware",
+    "confirmed_device_expression",
+    "needs_verification",
+    "require_verified_if_enrolled",
+]
 
 # Views an enrolled but unverified session may still reach.
 ALLOWED_URL_NAMES = frozenset({"identity:login_verify", "identity:logout", "set_language"})
 
+# Set by ``RoleBackend.get_user`` on the session's user: whether they have a confirmed device.
+OTP_ENROLLED_ATTRIBUTE = "concord_otp_enrolled"
+_ENROLLED_MEMO = "_concord_otp_enrolled"
+
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+
+
+def confirmed_device_expression() -> Expression:
+    """A boolean for a user query: the user has a confirmed device of some installed OTP kind.
+
+    The same test as ``django_otp.user_has_device(user, confirmed=True)``, as one expression.
+    """
+    conditions = [
+        Q(Exists(model.objects.filter(user=OuterRef("pk"), confirmed=True))) for model in device_classes()
+    ]
+    if not conditions:
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(reduce(operator.or_, conditions), output_field=BooleanField())
+
+
+def _has_confirmed_device(request: HttpRequest, user: Any) -> bool:
+    """Whether ``user`` has a confirmed device, asked at most once per request.
+
+    A user loaded by ``RoleBackend.get_user`` carries the answer already; any other is asked once
+    and the answer kept on the request (never longer: enrolling elsewhere counts from the next one).
+    """
+    enrolled = getattr(user, OTP_ENROLLED_ATTRIBUTE, None)
+    if enrolled is not None:
+        return bool(enrolled)
+    remembered: tuple[Any, bool] | None = getattr(request, _ENROLLED_MEMO, None)
+    if remembered is not None and remembered[0] == user.pk:
+        return remembered[1]
+    answer = bool(user_has_device(user, confirmed=True))
+    setattr(request, _ENROLLED_MEMO, (user.pk, answer))
+    return answer
 
 
 def needs_verification(request: HttpRequest) -> bool:
@@ -32,11 +74,10 @@ def needs_verification(request: HttpRequest) -> bool:
     if user is None or not user.is_authenticated:
         return False
     is_verified = getattr(user, "is_verified", None)
-    if is_verified is None:  # OTPMiddleware missing: nothing can be verified, so enrolled users wait
-        return bool(user_has_device(user, confirmed=True))
-    if is_verified():
+    # Without OTPMiddleware nothing can be verified, so enrolled users wait.
+    if is_verified is not None and is_verified():
         return False
-    return bool(user_has_device(user, confirmed=True))
+    return _has_confirmed_device(request, user)
 
 
 def _verification_response(request: HttpRequest) -> HttpResponse:

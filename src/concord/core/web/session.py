@@ -40,7 +40,7 @@ def user_companies(request: HttpRequest) -> list[Company]:
         return []
     cached: list[Company] | None = getattr(request, "_concord_companies", None)
     if cached is None:
-        cached = list(user.companies().filter(is_active=True).order_by("name"))
+        cached = user.active_companies()  # read with the request's memberships, no query of its own
         request._concord_companies = cached  # type: ignore[attr-defined]  # per-request memo on the request
     return cached
 
