@@ -252,12 +252,9 @@ class TokenFilters(ListFilters):
 def me(request: HttpRequest) -> dict[str, Any]:
     """The caller: profile, companies with roles, and the permissions those roles grant."""
     user = _caller(request)
-    roles: dict[int, set[str]] = {}
-    for company_id, role in user.memberships.filter(is_active=True, company__is_active=True).values_list(
-        "company_id", "role"
-    ):
-        roles.setdefault(company_id, set()).add(role)
-    companies = user.companies().order_by("name", "pk")
+    memberships = user.active_memberships()
+    roles = {company_id: set(held) for company_id, held in memberships.roles.items()}
+    companies = user.companies().order_by("name", "pk") if user.is_superuser else memberships.companies
     all_roles = set().union(*roles.values()) if roles else set()
     return {
         "id": user.pk,
