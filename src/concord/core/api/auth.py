@@ -25,7 +25,7 @@ from concord.core.api.errors import NotAuthenticatedError
 from concord.core.errors import PermissionDeniedError
 from concord.core.identity.models import User
 from concord.core.identity.otp_middleware import needs_verification
-from concord.core.identity.scope import company_scope, memberships_remembered
+from concord.core.identity.scope import company_scope, memberships_remembered, remembered_memberships
 from concord.core.identity.tokens import access_token_lookup, access_token_mark_used, access_token_status
 
 __all__ = ["ACCESS_TOKEN_ATTRIBUTE", "SessionAuth", "TokenAuth", "api_auth", "scoped_operation"]
@@ -44,8 +44,10 @@ def _enter_company_scope(request: HttpRequest, user: User) -> None:
         # Without the stack the scope could not be left again and would leak into the next request
         # served by this thread; refuse rather than run unscoped.
         raise RuntimeError("API auth used outside scoped_operation; build the API with build_api()")
-    # A token request skips CompanyScopeMiddleware: read the memberships once here as it does.
-    stack.enter_context(memberships_remembered(user.pk))
+    # A token request skips CompanyScopeMiddleware: read the memberships once here as it does
+    # (a session request is already inside the middleware's, which must not be replaced by an empty one).
+    if remembered_memberships(user.pk) is None:
+        stack.enter_context(memberships_remembered(user.pk))
     stack.enter_context(company_scope(user.company_ids()))
 
 

@@ -101,8 +101,8 @@ def test_memberships_are_read_once_per_request(two_company_user: User) -> None:
 
     # Scope, permission checks, navigation and company switcher share one read.
     assert len(_membership_queries(home)) == 1
-    # The API's session auth and company scope reuse it too; the endpoint adds its own role listing.
-    assert len(_membership_queries(me)) == 2
+    # The API's session auth, company scope and the endpoint itself reuse it too.
+    assert len(_membership_queries(me)) == 1
 
 
 def test_no_query_per_navigation_item(two_company_user: User, monkeypatch: pytest.MonkeyPatch) -> None:
