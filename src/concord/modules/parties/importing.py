@@ -2,8 +2,9 @@
 
 A row is checked exactly as the party form checks it (same validation functions) and against the
 company's existing parties and the rows above it in the same file: the same code, tax ID, email, phone
-or normalised name is refused with the column named. (The form's fuzzy name match is not run per row:
-comparing 50,000 rows with 50,000 parties that way would take hours; equal normalised names are.)
+or normalised name is refused with the column named, and so is a very similar name (the form's rule,
+through a trigram index: see ``similarity``) unless the row says yes in ``allow_duplicate``, the import's
+way of the form's "create it anyway".
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from concord.core.errors import ValidationFailed
 from concord.core.identity.models import Company
 from concord.modules.parties.models import ContactPoint, Party, PartyKind
 from concord.modules.parties.services import party_create, party_delete
+from concord.modules.parties.similarity import SimilarNames
 from concord.modules.parties.validation import (
     clean_branch_code,
     clean_country,
@@ -61,7 +63,12 @@ def _existing(seen: dict[str, Any], company: Company) -> dict[str, Any]:
     """What the company already has, loaded once per file (not once per row)."""
     if "_existing" not in seen:
         parties = Party.all_companies.filter(company=company)
+        similar = SimilarNames()
+        for key, name in parties.values_list("name_key", "name").iterator(chunk_size=5000):
+            similar.add(key, name)
+        seen["_similar_in_file"] = SimilarNames()
         seen["_existing"] = {
+            "similar": similar,
             "code": {code.casefold() for code in parties.exclude(code="").values_list("code", flat=True)},
             "tax_id": set(parties.exclude(tax_id="").values_list("tax_id", flat=True)),
             "name": set(parties.values_list("name_key", flat=True)),
@@ -85,6 +92,23 @@ def _unique(seen: dict[str, Any], existing: dict[str, Any], *, bucket: str, colu
             column, _("An earlier row of this file has the same value: %(value)s.") % {"value": value}
         )
     seen[bucket][value] = True
+
+
+def _refuse_similar_name(seen: dict[str, Any], existing: dict[str, Any], key: str) -> None:
+    hint = _("Write yes in the column allow_duplicate to import it anyway.")
+    match = existing["similar"].find(key)
+    if match is not None:
+        raise RowError(
+            "name", _("A party with a very similar name exists: %(name)s.") % {"name": match} + " " + hint
+        )
+    match = seen["_similar_in_file"].find(key)
+    if match is not None:
+        raise RowError(
+            "name",
+            _("An earlier row of this file has a very similar name: %(name)s.") % {"name": match}
+            + " "
+            + hint,
+        )
 
 
 class PartyImport(ImportSpec):
@@ -116,6 +140,11 @@ class PartyImport(ImportSpec):
         ImportColumn("postal_code", gettext_lazy("Postal code")),
         ImportColumn("tags", gettext_lazy("Tags"), help=gettext_lazy("Separated by commas")),
         ImportColumn("notes", gettext_lazy("Notes")),
+        ImportColumn(
+            "allow_duplicate",
+            gettext_lazy("Import even if similar"),
+            help=gettext_lazy("yes to import a row whose name is very similar to another party's"),
+        ),
     ]
 
     def validate_row(self, row: dict[str, str], *, company: Any, seen: dict[str, Any]) -> dict[str, Any]:
@@ -176,7 +205,11 @@ class PartyImport(ImportSpec):
         _unique(seen, existing, bucket="tax_id", column="tax_id", value=tax_id)
         _unique(seen, existing, bucket="contact", column="email", value=normalized_email)
         _unique(seen, existing, bucket="contact", column="phone", value=normalized_phone)
-        _unique(seen, existing, bucket="name", column="name", value=name_key(name))
+        key = name_key(name)
+        if not _flag(row, "allow_duplicate"):
+            _unique(seen, existing, bucket="name", column="name", value=key)
+            _refuse_similar_name(seen, existing, key)
+        seen["_similar_in_file"].add(key, name)
         return cleaned
 
     def write_batch(self, rows: list[dict[str, Any]], *, company: Any, by: Any, job_id: int) -> list[int]:

@@ -22,6 +22,7 @@ from concord.core.outbox.models import OutboxEvent
 from concord.core.registry import TimelineEntry
 from concord.modules.parties.errors import DuplicateMatch
 from concord.modules.parties.models import Address, ContactPoint, Party, Tag
+from concord.modules.parties.similarity import NAME_SIMILARITY
 from concord.modules.parties.validation import clean_phone, clean_tax_id, name_key
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "party_timeline",
 ]
 
-NAME_SIMILARITY = 0.9  # difflib ratio of two name keys at or above which names count as "very similar"
 MAX_DUPLICATES = 10
 
 

@@ -86,3 +86,23 @@ def test_undo_removes_what_a_failed_job_created(company: Company, manager: User)
     assert Party.objects.filter(pk__in=ids).count() == 1
     spec.undo(ids, company=company, by=manager)
     assert not Party.all_companies.filter(pk__in=ids).exists()
+
+
+def test_a_very_similar_name_is_refused_unless_the_row_allows_it(
+    make_party: Callable[..., Party], company: Company, manager: User
+) -> None:
+    make_party("Golden Lotus Trading Co., Ltd.")
+    upload = _csv(
+        "name,country,allow_duplicate",
+        "Golden Lotus Tradng,TH,",  # a typo of an existing party
+        "Golden Lotus Tradng,TH,yes",  # the same, imported on purpose
+        "บริษัท น้ำมันมะพร้าวสกัดเย็น จำกัด,TH,",
+        "น้ำมันมะพร้าวสกัดเย็นน,TH,",  # one letter more than the row above
+        "Mekong River Logistics,TH,",  # not alike anything
+    )
+    job = import_job_preview(spec_key="parties.party", company=company, by=manager, upload=upload)
+    errors = {(error["row"], error["column"]): error["message"] for error in job.row_errors}
+    assert set(errors) == {(2, "name"), (5, "name")}
+    assert "Golden Lotus Trading Co., Ltd." in errors[(2, "name")]
+    assert "allow_duplicate" in errors[(2, "name")]
+    assert "บริษัท น้ำมันมะพร้าวสกัดเย็น จำกัด" in errors[(5, "name")]
