@@ -31,7 +31,12 @@ from concord.core.money.money import Money
 from concord.modules.parties import services
 from concord.modules.parties.errors import DuplicateMatch, DuplicatePartyError
 from concord.modules.parties.models import Address, ContactPoint, Party
-from concord.modules.parties.panels import party_balance, party_full_timeline, visible_panels
+from concord.modules.parties.panels import (
+    TIMELINE_PANEL_KEY,
+    party_balance,
+    party_full_timeline,
+    visible_panels,
+)
 from concord.modules.parties.queries import parties_filtered, party_duplicates
 
 router = Router(tags=["parties"])
@@ -483,10 +488,15 @@ def party_overview(request: HttpRequest, party_id: int) -> dict[str, Any]:
     """The 360° view in one call: the party, its header figures, every visible panel's data, the timeline."""
     party = _visible_party(request, party_id)
     user = request.user
-    panels = [
-        {"key": panel.key, "title": str(panel.title), "data": panel.data(user, party)}
-        for panel in visible_panels(user, party)
-    ]
+    panels: list[dict[str, Any]] = []
+    timeline: list[dict[str, Any]] | None = None
+    for panel in visible_panels(user, party):
+        data = panel.data(user, party)
+        panels.append({"key": panel.key, "title": str(panel.title), "data": data})
+        if panel.key == TIMELINE_PANEL_KEY:  # its data is the merged timeline: read it once
+            timeline = data["entries"]
+    if timeline is None:
+        timeline = [entry.as_dict() for entry in party_full_timeline(user, party)]
     return {
         "party": party,
         "header": {
@@ -495,7 +505,7 @@ def party_overview(request: HttpRequest, party_id: int) -> dict[str, Any]:
             "balance": party_balance(user, party),
         },
         "panels": panels,
-        "timeline": [entry.as_dict() for entry in party_full_timeline(user, party)],
+        "timeline": timeline,
     }
 
 

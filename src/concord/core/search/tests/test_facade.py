@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 
 from concord.core.identity.roles import Role
+from concord.core.search import engine
 from concord.core.search.facade import SearchDocument, search_index, search_query, search_unindex
 from concord.core.search.models import SearchEntry
 from concord.core.search.tests.conftest import PRODUCT, SECRET
@@ -244,3 +245,31 @@ def test_long_text_is_cut_to_a_snippet_around_the_match(index_doc, company, sell
     assert highlight.startswith("…")
     assert highlight.endswith("…")
     assert len(highlight) < 200
+
+
+def test_short_query_finds_khmer_words_and_codes_starting_with_punctuation(index_doc, company, seller):
+    index_doc(company=company, title="ក្រុមហ៊ុន អង្គរ ស្រូវ")
+    index_doc(company=company, title="Phone only", codes=("+66 81-234-5678",))
+    index_doc(company=company, title="Plain 66")
+
+    assert titles(search_query(query="អង", user=seller)) == ["ក្រុមហ៊ុន អង្គរ ស្រូវ"]
+    assert titles(search_query(query="+6", user=seller)) == ["Phone only"]  # no word: read, not indexed
+
+
+def test_capped_candidates_keep_the_best_tiers_and_the_callers_company(
+    index_doc, company, make_company, seller, monkeypatch
+):
+    monkeypatch.setattr(engine, "PREFIX_CANDIDATES", 2)
+    monkeypatch.setattr(engine, "SIMILARITY_CANDIDATES", 2)
+    other = make_company(name="Other", code="other")
+    for n in range(4):  # found first by any index, in another company: never counted against the cap
+        index_doc(company=other, title=f"Abalone coconut {n}", codes=(f"AB-{n}",))
+    for n in range(3):  # a word of the name starts with "ab" / contains "coconut": the lowest tier
+        index_doc(company=company, title=f"Dried ab coconut chips {n}")
+    index_doc(company=company, title="Green tea", codes=("AB-778",))
+    index_doc(company=company, title="Abalone")
+    index_doc(company=company, title="Coconut")
+
+    # The cap is never below the page asked for: two candidates for two hits.
+    assert titles(search_query(query="ab", user=seller, limit=2)) == ["Abalone", "Green tea"]
+    assert titles(search_query(query="coconut", user=seller, limit=2))[0] == "Coconut"
