@@ -39,6 +39,29 @@ def _bootstrap(form: forms.BaseForm) -> None:
         widget.attrs.setdefault("class", css)
 
 
+# The party's own fields the form edits, as the services take them (tags are handled apart).
+PARTY_FIELDS = (
+    "kind",
+    "name",
+    "code",
+    "organization",
+    "is_customer",
+    "is_supplier",
+    "is_employee_contact",
+    "is_prospect",
+    "country",
+    "tax_id",
+    "branch_code",
+    "website",
+    "language",
+    "currency",
+    "payment_terms_days",
+    "credit_limit",
+    "salesperson",
+    "notes",
+)
+
+
 class BootstrapForm(forms.Form):
     """A form whose controls carry Bootstrap classes and are marked invalid (with aria) on error."""
 
@@ -163,29 +186,7 @@ class PartyForm(BootstrapForm):
 
     @classmethod
     def initial_for(cls, party: Party) -> dict[str, Any]:
-        initial: dict[str, Any] = {
-            name: getattr(party, name)
-            for name in (
-                "kind",
-                "name",
-                "code",
-                "organization",
-                "is_customer",
-                "is_supplier",
-                "is_employee_contact",
-                "is_prospect",
-                "country",
-                "tax_id",
-                "branch_code",
-                "website",
-                "language",
-                "currency",
-                "payment_terms_days",
-                "credit_limit",
-                "salesperson",
-                "notes",
-            )
-        }
+        initial: dict[str, Any] = {name: getattr(party, name) for name in PARTY_FIELDS}
         initial["tags"] = ", ".join(tag.name for tag in party.tags.all())
         return initial
 
@@ -229,29 +230,7 @@ class PartyForm(BootstrapForm):
     def service_values(self) -> dict[str, Any]:
         """The cleaned data as the party services take it."""
         data = self.cleaned_data
-        values = {
-            name: data[name]
-            for name in (
-                "kind",
-                "name",
-                "code",
-                "organization",
-                "is_customer",
-                "is_supplier",
-                "is_employee_contact",
-                "is_prospect",
-                "country",
-                "tax_id",
-                "branch_code",
-                "website",
-                "language",
-                "currency",
-                "payment_terms_days",
-                "credit_limit",
-                "salesperson",
-                "notes",
-            )
-        }
+        values = {name: data[name] for name in PARTY_FIELDS}
         values["tags"] = [tag.strip() for tag in data.get("tags", "").split(",") if tag.strip()]
         if self.party is None:
             values["emails"] = [data["email"]] if data.get("email") else []

@@ -3,8 +3,10 @@ archive, delete, merge, and a party's addresses and contact points. Views parse,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -317,21 +319,33 @@ def _back_to_detail(party: Party) -> HttpResponseRedirect:
     return redirect(f"{reverse('parties:detail', args=[party.pk])}#contacts")
 
 
-@login_required
-@require_POST
-def address_add(request: HttpRequest, party_id: int) -> HttpResponse:
+def _add_to_party(
+    request: HttpRequest,
+    party_id: int,
+    form_class: type[forms.Form],
+    create: Callable[..., Any],
+    *,
+    success: str,
+) -> HttpResponse:
+    """Add an address or a contact point from the detail page's small form, then go back to it."""
     party = _party(request, party_id, "parties.change")
-    form = AddressForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.address_create(party=party, by=_actor(request), **form.cleaned_data)
+            create(party=party, by=_actor(request), **form.cleaned_data)
         except ValidationFailed as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("Address added."))
+            messages.success(request, success)
     else:
         messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
     return _back_to_detail(party)
+
+
+@login_required
+@require_POST
+def address_add(request: HttpRequest, party_id: int) -> HttpResponse:
+    return _add_to_party(request, party_id, AddressForm, services.address_create, success=_("Address added."))
 
 
 @login_required
@@ -349,18 +363,9 @@ def address_remove(request: HttpRequest, party_id: int, address_id: int) -> Http
 @login_required
 @require_POST
 def contact_add(request: HttpRequest, party_id: int) -> HttpResponse:
-    party = _party(request, party_id, "parties.change")
-    form = ContactPointForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_point_create(party=party, by=_actor(request), **form.cleaned_data)
-        except ValidationFailed as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Contact added."))
-    else:
-        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
-    return _back_to_detail(party)
+    return _add_to_party(
+        request, party_id, ContactPointForm, services.contact_point_create, success=_("Contact added.")
+    )
 
 
 @login_required
