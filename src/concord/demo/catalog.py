@@ -18,6 +18,7 @@ from concord.demo.steps import DemoContext, demo_step
 from concord.modules.catalog import services
 from concord.modules.catalog.models import Category, Product, ProductKind
 from concord.modules.catalog.queries import category_by_path, category_path_split, uom_by_code
+from concord.modules.catalog.reference_units import reference_units_ensure
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ def _ensure_products(
 @demo_step(order=110, key="catalog.products")
 def catalog_products(ctx: DemoContext) -> None:
     """Categories and products for the Thai and the Cambodian demo company."""
+    reference_units_ensure()  # migrations seed them, but a flushed database (live-server tests) lost them
     for code, products, stems in (
         ("siam", SIAM_PRODUCTS, SIAM_STEMS),
         ("mekong", MEKONG_PRODUCTS, MEKONG_STEMS),

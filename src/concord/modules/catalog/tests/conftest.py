@@ -12,6 +12,7 @@ from concord.core.identity.models import Company, User
 from concord.core.identity.roles import Role
 from concord.modules.catalog import services
 from concord.modules.catalog.models import Product, Uom
+from concord.modules.catalog.reference_units import reference_units_ensure
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +22,8 @@ def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
 
 @pytest.fixture
 def units(db: Any) -> dict[str, Uom]:
-    """The shared units the data migration seeds, by code."""
+    """The shared units the data migration seeds, by code (re-seeded: a transactional test may flush)."""
+    reference_units_ensure()
     return {unit.code: unit for unit in Uom.objects.select_related("category").filter(company=None)}
 
 
