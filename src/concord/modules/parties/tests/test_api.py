@@ -204,6 +204,12 @@ def test_overview_returns_header_panels_and_timeline(
     assert "Party created" in titles
     assert "Created" in titles
 
+    # the timeline is built once and shared: the panel's data and the top-level timeline agree
+    def moments(entries: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+        return [(entry["source"], entry["title"], entry["detail"], entry["actor"]) for entry in entries]
+
+    assert moments(panels["parties.timeline"]["data"]["entries"]) == moments(body["timeline"])
+
 
 def test_other_company_and_no_permission(
     api: Callable[[User], Api],
