@@ -18,6 +18,8 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from concord.core.background import BackgroundThread
+
 __all__ = [
     "new_task_worker",
     "recover_interrupted_jobs",
@@ -67,8 +69,7 @@ def run_pending_tasks(*, backend_name: str = DEFAULT_TASK_BACKEND_ALIAS) -> None
     new_task_worker(batch=True, interval=0, backend_name=backend_name).run()
 
 
-_lock = threading.Lock()
-_background: tuple[threading.Thread, Worker] | None = None
+_background: BackgroundThread[Worker] = BackgroundThread("concord-task-worker")
 
 
 def _run_in_thread(worker: Worker) -> None:
@@ -86,30 +87,19 @@ def _run_in_thread(worker: Worker) -> None:
 
 def start_background_task_worker(*, interval: float = 1.0) -> threading.Thread | None:
     """Start (once per process) a daemon thread running background tasks; None if tasks need no worker."""
-    global _background  # noqa: PLW0603 - one background task worker per process, started on demand
     if not uses_database_backend():
         logger.info("background tasks do not use the database backend: no in-process task worker")
         return None
-    with _lock:
-        if _background is not None and _background[0].is_alive():
-            return _background[0]
-        worker = new_task_worker(interval=interval)
-        thread = threading.Thread(
-            target=_run_in_thread, args=(worker,), name="concord-task-worker", daemon=True
-        )
-        _background = (thread, worker)
-        thread.start()
+    thread, worker, started = _background.start(lambda: new_task_worker(interval=interval), _run_in_thread)
+    if started:
         logger.info("task worker %s started in-process", worker.worker_id)
-        return thread
+    return thread
 
 
 def stop_background_task_worker(*, timeout: float = 10.0) -> None:
     """Ask the background task worker to stop after its current task and wait up to ``timeout`` s."""
-    global _background  # noqa: PLW0603 - see start_background_task_worker
-    with _lock:
-        if _background is None:
-            return
-        thread, worker = _background
-        _background = None
-    worker.running = False
-    thread.join(timeout)
+    _background.stop(_ask_to_stop, timeout=timeout)
+
+
+def _ask_to_stop(worker: Worker) -> None:
+    worker.running = False  # django-tasks-db's loop checks it between tasks

@@ -14,6 +14,7 @@ import threading
 from django.conf import settings
 from django.db import close_old_connections, connection
 
+from concord.core.background import BackgroundThread
 from concord.core.outbox.dispatch import DEFAULT_BATCH_SIZE, DispatchReport, dispatch_pending, new_worker_id
 
 logger = logging.getLogger(__name__)
@@ -83,8 +84,7 @@ class OutboxWorker:
         return total
 
 
-_background_lock = threading.Lock()
-_background: tuple[threading.Thread, OutboxWorker] | None = None
+_background: BackgroundThread[OutboxWorker] = BackgroundThread("concord-outbox-worker")
 
 
 def _run_in_thread(worker: OutboxWorker) -> None:
@@ -96,27 +96,14 @@ def _run_in_thread(worker: OutboxWorker) -> None:
 
 def start_background_worker(*, poll_seconds: float | None = None) -> threading.Thread:
     """Start (once per process) a daemon thread draining the outbox; return the thread."""
-    global _background  # noqa: PLW0603 - one background worker per process, started on demand
-    with _background_lock:
-        if _background is not None and _background[0].is_alive():
-            return _background[0]
-        worker = OutboxWorker(poll_seconds=poll_seconds)
-        thread = threading.Thread(
-            target=_run_in_thread, args=(worker,), name="concord-outbox-worker", daemon=True
-        )
-        _background = (thread, worker)
-        thread.start()
+    thread, worker, started = _background.start(
+        lambda: OutboxWorker(poll_seconds=poll_seconds), _run_in_thread
+    )
+    if started:
         logger.info("outbox worker %s started in-process", worker.worker_id)
-        return thread
+    return thread
 
 
 def stop_background_worker(*, timeout: float = 10.0) -> None:
     """Stop the background worker, if any, and wait up to ``timeout`` seconds for it to finish."""
-    global _background  # noqa: PLW0603 - see start_background_worker
-    with _background_lock:
-        if _background is None:
-            return
-        thread, worker = _background
-        _background = None
-    worker.stop()
-    thread.join(timeout)
+    _background.stop(OutboxWorker.stop, timeout=timeout)
