@@ -30,10 +30,10 @@ $(STAMP): pyproject.toml
 
 # System packages: Chromium for the browser tests, fonts that render Thai and Khmer.
 sysdeps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'khmer'; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi 'khmer'; then \
 	  echo "Installing chromium and Thai/Khmer fonts (apt)"; \
 	  $(SUDO) apt-get update -qq; \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-thai-tlwg fonts-khmeros fontconfig >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-thai-tlwg fonts-khmeros fontconfig libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
 	fi
 
 demo: $(STAMP)

@@ -68,3 +68,34 @@ def make_user(db: Any) -> Callable[..., User]:
         return user
 
     return make
+
+
+@pytest.fixture
+def make_partner(db: Any) -> Callable[..., Any]:
+    """``make_partner(company, name=..., **fields)``: a customer/supplier made through parties' services.
+
+    It lives here, outside the ``concord`` package, so tests of other modules (accounting, sales) get
+    parties without importing them (the import contracts forbid module-to-module imports).
+    """
+    from concord.modules.parties.services import party_create
+
+    def make(company: Company, name: str = "Chao Phraya Foods Co., Ltd.", **fields: Any) -> Any:
+        fields.setdefault("is_customer", True)
+        fields.setdefault("is_supplier", True)
+        fields.setdefault("allow_duplicate", True)
+        fields.setdefault("by", None)
+        return party_create(company=company, name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_product(db: Any) -> Callable[..., Any]:
+    """``make_product(company, name=..., **fields)``: a catalog product made through the catalog services."""
+    from concord.modules.catalog.services import product_create
+
+    def make(company: Company, name: str = "Carbon steel wok 36 cm", **fields: Any) -> Any:
+        fields.setdefault("by", None)
+        return product_create(company=company, name=name, **fields)
+
+    return make

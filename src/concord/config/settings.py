@@ -94,11 +94,13 @@ INSTALLED_APPS = [
     "concord.core.search",
     "concord.core.lists",
     "concord.core.dataio",
+    "concord.core.documents",
 ]
 # Business modules (front office and back office), each a Django app under concord.modules.
 MODULE_APPS: list[str] = [
     "concord.modules.parties",
     "concord.modules.catalog",
+    "concord.modules.accounting",
 ]
 INSTALLED_APPS += [
     *MODULE_APPS,
@@ -314,5 +316,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CONCORD_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # weasyprint.progress logs every rendering step at INFO
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/", include("concord.core.dataio.urls")),
     path("parties/", include("concord.modules.parties.urls")),
     path("catalog/", include("concord.modules.catalog.urls")),
+    path("accounting/", include("concord.modules.accounting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""Printable documents: Django templates rendered to PDF with the shipped fonts (``rendering``)."""

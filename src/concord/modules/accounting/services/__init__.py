@@ -1,0 +1,1 @@
+"""Accounting's write functions, one file per aggregate; each owns its transaction."""
