@@ -15,8 +15,8 @@ __all__ = ["BankStatement", "BankStatementLine", "StatementLineState"]
 class BankStatement(CompanyOwned):
     """One bank statement file imported into a bank journal."""
 
-    objects: CompanyScopedManager["BankStatement"]  # typed view of the inherited managers
-    all_companies: models.Manager["BankStatement"]
+    objects: CompanyScopedManager[BankStatement]  # typed view of the inherited managers
+    all_companies: models.Manager[BankStatement]
 
     journal = models.ForeignKey("accounting.Journal", on_delete=models.PROTECT, related_name="statements")
     reference = models.CharField(_("reference"), max_length=100, blank=True)
@@ -49,8 +49,8 @@ class StatementLineState(models.TextChoices):
 class BankStatementLine(CompanyOwned):
     """One transaction on a bank statement: money in (+) or out (-), to match with the books."""
 
-    objects: CompanyScopedManager["BankStatementLine"]  # typed view of the inherited managers
-    all_companies: models.Manager["BankStatementLine"]
+    objects: CompanyScopedManager[BankStatementLine]  # typed view of the inherited managers
+    all_companies: models.Manager[BankStatementLine]
 
     statement = models.ForeignKey(BankStatement, on_delete=models.CASCADE, related_name="lines")
     journal = models.ForeignKey("accounting.Journal", on_delete=models.PROTECT, related_name="+")

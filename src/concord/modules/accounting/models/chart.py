@@ -66,8 +66,8 @@ SUBTYPES_BY_TYPE: dict[str, frozenset[str]] = {
 class Account(CompanyOwned):
     """An account of the company's chart: where the ledger records a kind of value."""
 
-    objects: CompanyScopedManager["Account"]  # typed view of the inherited managers
-    all_companies: models.Manager["Account"]
+    objects: CompanyScopedManager[Account]  # typed view of the inherited managers
+    all_companies: models.Manager[Account]
 
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
@@ -120,8 +120,8 @@ class JournalKind(models.TextChoices):
 class Journal(CompanyOwned):
     """A book of entries of one kind (sales, purchases, a bank account); numbers run per journal."""
 
-    objects: CompanyScopedManager["Journal"]  # typed view of the inherited managers
-    all_companies: models.Manager["Journal"]
+    objects: CompanyScopedManager[Journal]  # typed view of the inherited managers
+    all_companies: models.Manager[Journal]
 
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=100)
@@ -186,8 +186,8 @@ class PeriodState(models.TextChoices):
 class FiscalYear(CompanyOwned):
     """A company's financial year; its months are periods that can be closed one by one."""
 
-    objects: CompanyScopedManager["FiscalYear"]  # typed view of the inherited managers
-    all_companies: models.Manager["FiscalYear"]
+    objects: CompanyScopedManager[FiscalYear]  # typed view of the inherited managers
+    all_companies: models.Manager[FiscalYear]
 
     name = models.CharField(_("name"), max_length=40)
     date_start = models.DateField(_("start"))
@@ -212,8 +212,8 @@ class FiscalYear(CompanyOwned):
 class FiscalPeriod(CompanyOwned):
     """A month of a fiscal year; entries dated in a closed period cannot post."""
 
-    objects: CompanyScopedManager["FiscalPeriod"]  # typed view of the inherited managers
-    all_companies: models.Manager["FiscalPeriod"]
+    objects: CompanyScopedManager[FiscalPeriod]  # typed view of the inherited managers
+    all_companies: models.Manager[FiscalPeriod]
 
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="periods")
     name = models.CharField(_("name"), max_length=40)

@@ -20,8 +20,8 @@ class EntryState(models.TextChoices):
 class JournalEntry(CompanyOwned):
     """A journal entry: one balanced financial event. Posted entries never change; a reversal corrects them."""
 
-    objects: CompanyScopedManager["JournalEntry"]  # typed view of the inherited managers
-    all_companies: models.Manager["JournalEntry"]
+    objects: CompanyScopedManager[JournalEntry]  # typed view of the inherited managers
+    all_companies: models.Manager[JournalEntry]
 
     journal = models.ForeignKey("accounting.Journal", on_delete=models.PROTECT, related_name="entries")
     number = models.CharField(_("number"), max_length=40, blank=True, default="")
@@ -76,8 +76,8 @@ class JournalEntry(CompanyOwned):
 class JournalLine(CompanyOwned):
     """One debit or credit of an entry on one account; amounts in company currency and document currency."""
 
-    objects: CompanyScopedManager["JournalLine"]  # typed view of the inherited managers
-    all_companies: models.Manager["JournalLine"]
+    objects: CompanyScopedManager[JournalLine]  # typed view of the inherited managers
+    all_companies: models.Manager[JournalLine]
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="lines")
     journal = models.ForeignKey("accounting.Journal", on_delete=models.PROTECT, related_name="+")
@@ -131,8 +131,8 @@ class JournalLine(CompanyOwned):
 class Reconciliation(CompanyOwned):
     """A match of part of a debit line against part of a credit line on the same receivable/payable account."""
 
-    objects: CompanyScopedManager["Reconciliation"]  # typed view of the inherited managers
-    all_companies: models.Manager["Reconciliation"]
+    objects: CompanyScopedManager[Reconciliation]  # typed view of the inherited managers
+    all_companies: models.Manager[Reconciliation]
 
     debit_line = models.ForeignKey(JournalLine, on_delete=models.PROTECT, related_name="matched_credits")
     credit_line = models.ForeignKey(JournalLine, on_delete=models.PROTECT, related_name="matched_debits")

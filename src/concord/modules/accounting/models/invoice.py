@@ -30,8 +30,8 @@ class InvoiceState(models.TextChoices):
 class Invoice(CompanyOwned):
     """An invoice, bill or credit note: what a partner owes us or we owe them, posted to the ledger."""
 
-    objects: CompanyScopedManager["Invoice"]  # typed view of the inherited managers
-    all_companies: models.Manager["Invoice"]
+    objects: CompanyScopedManager[Invoice]  # typed view of the inherited managers
+    all_companies: models.Manager[Invoice]
 
     kind = models.CharField(_("kind"), max_length=12, choices=InvoiceKind.choices)
     partner = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+")
@@ -118,8 +118,8 @@ class Invoice(CompanyOwned):
 class InvoiceLine(CompanyOwned):
     """A line of an invoice: a product or service, quantity, price, discount and taxes."""
 
-    objects: CompanyScopedManager["InvoiceLine"]  # typed view of the inherited managers
-    all_companies: models.Manager["InvoiceLine"]
+    objects: CompanyScopedManager[InvoiceLine]  # typed view of the inherited managers
+    all_companies: models.Manager[InvoiceLine]
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     sequence = models.PositiveIntegerField(_("sequence"), default=0)

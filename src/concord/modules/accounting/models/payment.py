@@ -25,8 +25,8 @@ class PaymentState(models.TextChoices):
 class Payment(CompanyOwned):
     """Money received from or paid to a partner through a bank or cash journal."""
 
-    objects: CompanyScopedManager["Payment"]  # typed view of the inherited managers
-    all_companies: models.Manager["Payment"]
+    objects: CompanyScopedManager[Payment]  # typed view of the inherited managers
+    all_companies: models.Manager[Payment]
 
     direction = models.CharField(_("direction"), max_length=8, choices=PaymentDirection.choices)
     partner = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+")
@@ -80,8 +80,8 @@ class Payment(CompanyOwned):
 class WithholdingCertificate(CompanyOwned):
     """A withholding tax certificate (Thai 50 Tawi): the tax withheld from a payment, for the payee."""
 
-    objects: CompanyScopedManager["WithholdingCertificate"]  # typed view of the inherited managers
-    all_companies: models.Manager["WithholdingCertificate"]
+    objects: CompanyScopedManager[WithholdingCertificate]  # typed view of the inherited managers
+    all_companies: models.Manager[WithholdingCertificate]
 
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="wht_certificate")
     number = models.CharField(_("number"), max_length=40)

@@ -53,8 +53,8 @@ class IncomeType(models.TextChoices):
 class Tax(CompanyOwned):
     """A tax a document line or payment can carry: VAT 7%, withholding 3% on services, a fixed duty."""
 
-    objects: CompanyScopedManager["Tax"]  # typed view of the inherited managers
-    all_companies: models.Manager["Tax"]
+    objects: CompanyScopedManager[Tax]  # typed view of the inherited managers
+    all_companies: models.Manager[Tax]
 
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=100)
@@ -109,8 +109,8 @@ class Tax(CompanyOwned):
 class ProductTax(CompanyOwned):
     """A tax a product's document lines get by default."""
 
-    objects: CompanyScopedManager["ProductTax"]  # typed view of the inherited managers
-    all_companies: models.Manager["ProductTax"]
+    objects: CompanyScopedManager[ProductTax]  # typed view of the inherited managers
+    all_companies: models.Manager[ProductTax]
 
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
     tax = models.ForeignKey(Tax, on_delete=models.CASCADE, related_name="product_links")
@@ -127,8 +127,8 @@ class ProductTax(CompanyOwned):
 class PaymentTerm(CompanyOwned):
     """When an invoice falls due: N days after its date, optionally counted from the end of that month."""
 
-    objects: CompanyScopedManager["PaymentTerm"]  # typed view of the inherited managers
-    all_companies: models.Manager["PaymentTerm"]
+    objects: CompanyScopedManager[PaymentTerm]  # typed view of the inherited managers
+    all_companies: models.Manager[PaymentTerm]
 
     name = models.CharField(_("name"), max_length=60)
     days = models.PositiveIntegerField(_("days"), default=0)

@@ -31,7 +31,6 @@ from concord.modules.accounting.models import (
     Journal,
     JournalKind,
     PaymentTerm,
-    ProductTax,
     Tax,
     TaxAmountType,
     TaxKind,
@@ -49,6 +48,7 @@ from concord.modules.accounting.services._support import (
 )
 from concord.modules.accounting.services.entries import LineSpec, entry_create, entry_reverse
 from concord.modules.accounting.taxcalc import TaxRule, line_amounts
+from concord.modules.accounting.taxes_default import default_tax_ids
 from concord.modules.catalog.facade import product_get
 from concord.modules.parties.facade import party_summary
 
@@ -100,22 +100,14 @@ def _expanded(tax: Tax) -> list[Tax]:
 
 def _resolve_taxes(company: Company, kind: str, spec: InvoiceLineInput, index: int) -> list[Tax]:
     customer_side = kind in CUSTOMER_KINDS
-    if spec.tax_ids is None:
-        if spec.product_id is None:
-            return []
-        ids = list(
-            ProductTax.all_companies.filter(company_id=company.pk, product_id=spec.product_id).values_list(
-                "tax_id", flat=True
-            )
+    tax_ids = spec.tax_ids
+    if tax_ids is None:
+        tax_ids = tuple(
+            default_tax_ids(company_id=company.pk, product_id=spec.product_id, customer_side=customer_side)
         )
-        wanted_scope = TaxScope.SALE if customer_side else TaxScope.PURCHASE
-        found = Tax.all_companies.filter(pk__in=ids, scope__in=[wanted_scope, TaxScope.BOTH], is_active=True)
-        return list(found.exclude(kind=TaxKind.WHT))
-    taxes = {
-        tax.pk: tax for tax in Tax.all_companies.filter(pk__in=spec.tax_ids).prefetch_related("children")
-    }
+    taxes = {tax.pk: tax for tax in Tax.all_companies.filter(pk__in=tax_ids).prefetch_related("children")}
     chosen = []
-    for tax_id in spec.tax_ids:
+    for tax_id in tax_ids:
         tax = taxes.get(tax_id)
         if tax is None or tax.company_id != company.pk:
             raise InvalidAccountError(

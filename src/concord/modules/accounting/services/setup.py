@@ -127,6 +127,9 @@ def accounting_setup(
             purchase_account=by_code[tax_item.purchase_account],
             income_type=tax_item.income_type,
         )
+    vat = list(Tax.all_companies.filter(company=company, kind="vat", amount__gt=0).order_by("-amount"))
+    if vat:
+        defaults["tax_sale"] = defaults["tax_purchase"] = vat[0].pk
     for name, days, end_of_month in PAYMENT_TERMS:
         PaymentTerm.all_companies.create(company=company, name=name, days=days, end_of_month=end_of_month)
     settings = AccountingSettings.objects.create(company=company, chart_template=template, defaults=defaults)

@@ -267,7 +267,7 @@ def test_foreign_currency_invoice_books_realised_exchange_difference(books, cust
         by=accountant,
         date=TODAY,
         currency="USD",
-        lines=[InvoiceLineInput("Consulting", Decimal("1"), Decimal("100"))],
+        lines=[InvoiceLineInput("Consulting", Decimal("1"), Decimal("100"), tax_ids=())],
     )
     invoice = invoice_post(invoice=invoice, by=accountant)
     assert invoice.amount_total_company == Decimal("3500.00")
@@ -305,7 +305,7 @@ def test_currency_without_rate_is_refused(books, customer, accountant):
         by=accountant,
         date=TODAY,
         currency="EUR",
-        lines=[InvoiceLineInput("Consulting", Decimal("1"), Decimal("100"))],
+        lines=[InvoiceLineInput("Consulting", Decimal("1"), Decimal("100"), tax_ids=())],
     )
     with pytest.raises(NoExchangeRateError, match="No exchange rate for EUR"):
         invoice_post(invoice=invoice, by=accountant)
@@ -333,3 +333,31 @@ def test_cancelling_a_paid_invoice_needs_the_payment_undone(books, customer, mak
     invoice_cancel(invoice=invoice, by=accountant)
     assert balance(books, "receivable", customer) == 0
     assert balance(books, "bank") == 0
+
+
+def test_lines_without_taxes_named_get_the_product_or_company_default(
+    books, customer, accountant, make_product
+):
+    from concord.modules.accounting.taxes_default import product_taxes_set
+
+    wok = make_product(books, "Wok", sale_price="100")
+    knife = make_product(books, "Knife", sale_price="100")
+    product_taxes_set(company_id=books.pk, product_id=knife.pk, tax_ids=[tax(books, "VATEX").pk])
+    invoice = invoice_create(
+        company=books,
+        kind="out_invoice",
+        partner_id=customer.pk,
+        by=accountant,
+        date=TODAY,
+        lines=[
+            InvoiceLineInput("Wok", Decimal("1"), Decimal("100"), product_id=wok.pk),
+            InvoiceLineInput("Knife", Decimal("1"), Decimal("100"), product_id=knife.pk),
+        ],
+    )
+    assert [
+        list(line.taxes.values_list("code", flat=True)) for line in invoice.lines.order_by("sequence")
+    ] == [["VAT7"], ["VATEX"]]
+    assert invoice.amount_total == Decimal("207.00")
+    from concord.modules.catalog.facade import product_default_taxes
+
+    assert product_default_taxes(knife.pk) == ["VATEX"]
