@@ -13,7 +13,7 @@ PG_URL ?= $(or $(CONCORD_TEST_DATABASE_URL),postgresql://postgres@127.0.0.1:5432
 PYTEST_ARGS ?=
 E2E_OUTPUT ?= var/test-output
 
-.PHONY: help demo test lint types contracts test-sqlite test-postgres test-e2e bench sysdeps messages clean
+.PHONY: help demo test lint types contracts test-sqlite test-postgres test-e2e bench sysdeps sysdeps-pdf messages clean
 
 help:
 	@echo "make demo   - set up, load the demo company and serve on http://127.0.0.1:8000"
@@ -28,15 +28,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# System packages: Chromium for the browser tests, fonts that render Thai and Khmer.
-sysdeps:
-	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi 'khmer'; then \
-	  echo "Installing chromium and Thai/Khmer fonts (apt)"; \
+# System packages. PDF rendering (WeasyPrint) needs Pango; the browser tests need Chromium,
+# and fonts that render Thai and Khmer.
+sysdeps-pdf:
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then \
+	  echo "Installing Pango for PDF rendering (apt)"; \
 	  $(SUDO) apt-get update -qq; \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-thai-tlwg fonts-khmeros fontconfig libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	fi
 
-demo: $(STAMP)
+sysdeps: sysdeps-pdf
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'khmer'; then \
+	  echo "Installing chromium and Thai/Khmer fonts (apt)"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-thai-tlwg fonts-khmeros fontconfig >/dev/null; \
+	fi
+
+demo: $(STAMP) sysdeps-pdf
 	$(BIN)/concord demo
 
 lint: $(STAMP)

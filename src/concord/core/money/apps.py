@@ -11,6 +11,7 @@ class MoneyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from concord.core.money import importing  # noqa: F401 - importing it registers the exchange-rate importer
         from concord.core.registry import NavItem, registry
 
         registry.nav_items.register(
