@@ -61,6 +61,7 @@ class DemoCompany:
     language: str
     timezone: str
     email_domain: str
+    address: str = ""
 
 
 SIAM = DemoCompany(
@@ -73,6 +74,7 @@ SIAM = DemoCompany(
     language="th",
     timezone="Asia/Bangkok",
     email_domain="siam-kitchenware.example",
+    address="99/1 ถนนเจริญกรุง แขวงบางรัก เขตบางรัก กรุงเทพมหานคร 10500",
 )
 MEKONG = DemoCompany(
     code="mekong",
@@ -84,6 +86,7 @@ MEKONG = DemoCompany(
     language="km",
     timezone="Asia/Phnom_Penh",
     email_domain="mekong-supplies.example",
+    address="No. 12, Street 240, Sangkat Chaktomuk, Khan Daun Penh, Phnom Penh",
 )
 COMPANIES = (SIAM, MEKONG)
 
@@ -159,6 +162,7 @@ def _ensure_company(ctx: DemoContext, spec: DemoCompany) -> Company:
         branch_code=spec.branch_code,
         language=spec.language,
         timezone=spec.timezone,
+        address=spec.address,
     )
 
 

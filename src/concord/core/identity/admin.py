@@ -87,6 +87,7 @@ class CompanyAdmin(CompanyAdminBase):
             legal_name=data.get("legal_name", ""),
             tax_id=data.get("tax_id", ""),
             branch_code=data.get("branch_code") or "00000",
+            address=data.get("address", ""),
             language=data.get("language") or "en",
             timezone=data.get("timezone") or "Asia/Bangkok",
         )

@@ -83,6 +83,7 @@ class CompanyOut(Schema):
     currency: str
     tax_id: str
     branch_code: str
+    address: str
     language: str
     timezone: str
     is_active: bool
@@ -97,6 +98,7 @@ class CompanyIn(InputSchema):
     legal_name: str = ""
     tax_id: str = ""
     branch_code: str = "00000"
+    address: str = ""
     language: str = "en"
     timezone: str = "Asia/Bangkok"
 
@@ -109,6 +111,7 @@ class CompanyPatch(InputSchema):
     legal_name: str | None = None
     tax_id: str | None = None
     branch_code: str | None = None
+    address: str | None = None
     language: str | None = None
     timezone: str | None = None
     is_active: bool | None = None

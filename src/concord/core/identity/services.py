@@ -41,6 +41,7 @@ COMPANY_UPDATABLE = frozenset(
         "currency",
         "tax_id",
         "branch_code",
+        "address",
         "language",
         "timezone",
         "is_active",
@@ -135,6 +136,7 @@ def company_create(
     branch_code: str = "00000",
     language: str = "en",
     timezone: str = "Asia/Bangkok",
+    address: str = "",
 ) -> Company:
     """Set up a new company; publishes ``CompanyCreated`` so modules can create its defaults."""
     company = Company(
@@ -147,6 +149,7 @@ def company_create(
         branch_code=branch_code.strip(),
         language=language,
         timezone=timezone,
+        address=address.strip(),
     )
     _check_language(language)
     _check_timezone(timezone)

@@ -27,6 +27,9 @@ class Company(models.Model):
     )
     tax_id = models.CharField(_("tax ID"), max_length=30, blank=True)
     branch_code = models.CharField(_("branch code"), max_length=10, blank=True, default="00000")
+    address = models.TextField(
+        _("address"), blank=True, help_text=_("Registered address, printed on tax invoices and certificates.")
+    )
     language = models.CharField(_("language"), max_length=8, default="en")
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Bangkok")
     is_active = models.BooleanField(_("active"), default=True)
