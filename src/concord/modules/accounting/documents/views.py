@@ -124,7 +124,7 @@ def invoice_send_view(request: HttpRequest, pk: int) -> HttpResponse:
                     _("%(invoice)s will be emailed to %(to)s.")
                     % {"invoice": str(invoice), "to": ", ".join(form.recipients())},
                 )
-                return HttpResponseRedirect(reverse("accounting:invoice-send", args=[invoice.pk]))
+                return HttpResponseRedirect(reverse("accounting:invoice-detail", args=[invoice.pk]))
     else:
         subject, message = invoice_email_defaults(invoice)
         form = InvoiceSendForm(

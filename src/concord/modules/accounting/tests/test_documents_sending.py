@@ -203,7 +203,7 @@ def test_sending_from_the_screen_emails_the_pdf_once_the_outbox_runs(
     )
 
     assert response.status_code == 302
-    assert response["Location"] == url
+    assert response["Location"] == reverse("accounting:invoice-detail", args=[thai_invoice.pk])
     (event,) = email_events()
     assert event.payload == {
         "invoice_id": thai_invoice.pk,
