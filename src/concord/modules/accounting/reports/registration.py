@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 
 def register() -> None:
-    """Register navigation items and the like (nothing yet)."""
+    """The back office's link to the financial reports (their API routes mount with accounting's)."""
+    from concord.core.registry import NavItem, registry
+
+    registry.nav_items.register(
+        "accounting-reports",
+        NavItem(
+            office="back",
+            label=_("Financial reports"),
+            url_name="accounting:reports",
+            permission="accounting.reports",
+            order=45,
+        ),
+    )
