@@ -32,11 +32,20 @@ def _rows(party: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _open_items(party: Any) -> dict[str, Any]:
+    """The partner's open items, read once per party object (the page asks for the panel and the balance)."""
+    cached = getattr(party, "_accounting_open_items", None)
+    if cached is None:
+        cached = partner_open_items(company_id=party.company_id, partner_id=party.pk)
+        party._accounting_open_items = cached
+    return cached
+
+
 def panel_context(request: Any, party: Any) -> dict[str, Any]:
     return {
         "party": party,
         "invoices": _rows(party),
-        "open": partner_open_items(company_id=party.company_id, partner_id=party.pk),
+        "open": _open_items(party),
         "currency": party.company.currency,
         "new_invoice_url": reverse("accounting:invoice-create")
         if request.user.has_perm("accounting.add", party)
@@ -45,7 +54,7 @@ def panel_context(request: Any, party: Any) -> dict[str, Any]:
 
 
 def panel_data(user: Any, party: Any) -> dict[str, Any]:
-    open_items = partner_open_items(company_id=party.company_id, partner_id=party.pk)
+    open_items = _open_items(party)
     return {
         "currency": party.company.currency,
         "receivable": str(open_items["receivable"]),
@@ -76,7 +85,10 @@ def panel_data(user: Any, party: Any) -> dict[str, Any]:
     }
 
 
-def panel_balance(user: Any, party: Any) -> Decimal:
-    """What the partner owes (receivable) net of what the company owes it (payable), open items."""
-    open_items = partner_open_items(company_id=party.company_id, partner_id=party.pk)
-    return open_items["receivable"] + open_items["payable"]
+def panel_balance(user: Any, party: Any) -> Decimal | None:
+    """What the partner owes (receivable) net of what the company owes it (payable), open items; None
+    when the partner never had an invoice or payment (the header then shows no balance)."""
+    open_items = _open_items(party)
+    if not open_items["lines"]:
+        return None
+    return Decimal(open_items["receivable"]) + Decimal(open_items["payable"])

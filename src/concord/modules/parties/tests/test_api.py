@@ -198,7 +198,8 @@ def test_overview_returns_header_panels_and_timeline(
     assert body["party"]["name"] == "Overview Org"
     assert body["header"] == {"credit_limit": "9000.00", "company_currency": "THB", "balance": None}
     panels = {panel["key"]: panel for panel in body["panels"]}
-    assert list(panels) == ["parties.contacts", "parties.timeline"]
+    keys = list(panels)  # other installed modules (accounting) add their panels in between
+    assert (keys[0], keys[-1]) == ("parties.contacts", "parties.timeline")
     assert panels["parties.contacts"]["data"]["people"][0]["name"] == "Khun View"
     titles = [entry["title"] for entry in body["timeline"]]
     assert "Party created" in titles
