@@ -162,7 +162,9 @@ def documents(ctx: DemoContext) -> None:
             continue
         wht = Tax.objects.filter(company=company, kind="wht", income_type="services").first()
         made = set(
-            Invoice.objects.filter(company=company, source_key__startswith="demo:inv:").values_list("source_key", flat=True)
+            Invoice.objects.filter(company=company, source_key__startswith="demo:inv:").values_list(
+                "source_key", flat=True
+            )
         )
         for number in range(1, _documents_per_company(ctx) + 1):
             on = ctx.today - dt.timedelta(days=rng.randint(0, 90))
