@@ -215,9 +215,10 @@ def test_a_month_of_a_small_business(company, make_user, make_partner, client) -
     assert [(row["number"], row["state"]) for row in panel["data"]["invoices"]] == [
         ("INV/2026/00001", "paid")
     ]
-    titles = " ".join(entry["title"] for entry in overview["timeline"])
-    assert "Invoice" in titles
-    assert "Payment" in titles
+    moments = {(entry["title"], entry["detail"]) for entry in overview["timeline"]}
+    assert ("Invoice posted", "INV/2026/00001 · THB37,878.00") in moments
+    assert ("Invoice paid in full", "INV/2026/00001") in moments
+    assert any(title == "Payment received" and detail.startswith("BNK1/2026/") for title, detail in moments)
     # and the withholding tax certificate prints
     pdf = client.get(f"/accounting/wht-certificates/{certificate.pk}/pdf/")
     assert pdf.status_code == 200

@@ -72,6 +72,9 @@ class ExtensionPoint(Generic[T]):
         self._frozen = True
 
 
+EventDescriber = Callable[[dict[str, Any]], tuple[str, str]]
+
+
 @dataclass(frozen=True)
 class NavItem:
     """A link in the left navigation of the front or back office."""
@@ -154,6 +157,9 @@ class Registry:
         self.api_routers: ExtensionPoint[Any] = ExtensionPoint("api_routers")
         # key: "<app_label>.<model>"; value: a concord.core.dataio import spec
         self.importers: ExtensionPoint[Any] = ExtensionPoint("importers")
+        # key: an event type ("accounting.InvoicePosted"); value: payload -> (title, detail) for people,
+        # so a timeline shows "Invoice posted · INV/2026/00015 · 3,777.10 THB", not the raw payload
+        self.event_describers: ExtensionPoint[EventDescriber] = ExtensionPoint("event_describers")
 
     def points(self) -> list[ExtensionPoint[Any]]:
         return [value for value in vars(self).values() if isinstance(value, ExtensionPoint)]

@@ -74,6 +74,14 @@ def _product_taxes() -> None:
     product_tax_provider_register("accounting", product_tax_codes)
 
 
+def _event_describers() -> None:
+    from concord.core.registry import registry
+    from concord.modules.accounting.describers import EVENT_DESCRIBERS
+
+    for event_type, describe in EVENT_DESCRIBERS.items():
+        registry.event_describers.register(event_type, describe)
+
+
 def register_all() -> None:
     """Called once from ``AccountingConfig.ready()``."""
     from concord.core.registry import registry
@@ -86,6 +94,7 @@ def register_all() -> None:
     _navigation()
     _panel()
     _product_taxes()
+    _event_describers()
     registry.api_routers.register("accounting", router)
     reports.register()
     bank.register()

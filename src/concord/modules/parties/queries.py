@@ -19,7 +19,7 @@ from concord.core.audit.queries import audit_entries
 from concord.core.errors import NotFound, ValidationFailed
 from concord.core.identity.models import Company
 from concord.core.outbox.models import OutboxEvent
-from concord.core.registry import TimelineEntry
+from concord.core.registry import TimelineEntry, registry
 from concord.modules.parties.errors import DuplicateMatch
 from concord.modules.parties.models import Address, ContactPoint, Party, Tag
 from concord.modules.parties.similarity import NAME_SIMILARITY
@@ -288,11 +288,18 @@ def _events(party: Party, limit: int) -> Iterator[TimelineEntry]:
     )
     titles = _event_titles()
     for event in events:
+        if event.event_type in registry.event_describers:
+            title, detail = registry.event_describers.get(event.event_type)(event.payload)
+        else:
+            title = titles.get(event.event_type, event.event_type)
+            detail = ", ".join(
+                f"{k}={v}" for k, v in sorted(event.payload.items()) if k not in {"company_id"}
+            )
         yield TimelineEntry(
             when=event.created_at,
             source="event",
-            title=titles.get(event.event_type, event.event_type),
-            detail=", ".join(f"{k}={v}" for k, v in sorted(event.payload.items()) if k not in {"company_id"}),
+            title=title,
+            detail=detail,
             actor=_actor_name(event.actor),
         )
 
