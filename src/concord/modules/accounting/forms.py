@@ -35,6 +35,7 @@ from concord.modules.accounting.models import (
     TaxKind,
     TaxScope,
 )
+from concord.modules.accounting.taxes_default import default_tax_ids
 
 __all__ = [
     "AccountFilter",
@@ -124,9 +125,17 @@ class InvoiceForm(DomainErrorsMixin, forms.Form):
 
 class InvoiceLineForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Account.objects.none(), required=False)
-    description = forms.CharField(label=_("Description"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), max_length=300, required=False, help_text=_("Empty: the product's name.")
+    )
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=20, decimal_places=6, initial=Decimal(1))
-    unit_price = forms.DecimalField(label=_("Unit price"), max_digits=20, decimal_places=6)
+    unit_price = forms.DecimalField(
+        label=_("Unit price"),
+        max_digits=20,
+        decimal_places=6,
+        required=False,
+        help_text=_("Empty: the product's price."),
+    )
     discount_percent = forms.DecimalField(
         label=_("Discount %"), max_digits=7, decimal_places=4, initial=Decimal(0), required=False
     )
@@ -134,13 +143,31 @@ class InvoiceLineForm(forms.Form):
 
     def __init__(self, *args: Any, company: Company, customer_side: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.customer_side = customer_side
         _choice(self, "product").queryset = _products(company)
         scope = TaxScope.SALE if customer_side else TaxScope.PURCHASE
         _choice(self, "taxes").queryset = Tax.objects.filter(
             company=company, is_active=True, scope__in=[scope, TaxScope.BOTH]
         ).exclude(kind=TaxKind.WHT)
+        self.fields["taxes"].initial = default_tax_ids(
+            company_id=company.pk, product_id=None, customer_side=customer_side
+        )
         self.fields["taxes"].widget.attrs["size"] = 2
         bootstrap_fields(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        product = cleaned.get("product")
+        if product is not None:
+            if not cleaned.get("description"):
+                cleaned["description"] = product.name
+            if cleaned.get("unit_price") is None:
+                cleaned["unit_price"] = product.sale_price if self.customer_side else product.purchase_price
+        if not cleaned.get("description"):
+            self.add_error("description", _("Give a description or choose a product."))
+        if cleaned.get("unit_price") is None:
+            self.add_error("unit_price", _("Give a unit price or choose a product."))
+        return cleaned
 
 
 class _LineFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # Django's formset base is not generic in the stubs
@@ -204,9 +231,11 @@ class PaymentForm(DomainErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choice(self, "journal").queryset = Journal.objects.filter(
+        journals = Journal.objects.filter(
             company=company, kind__in=[JournalKind.BANK, JournalKind.CASH], is_active=True
-        )
+        ).order_by("kind", "code")
+        _choice(self, "journal").queryset = journals
+        self.fields["journal"].initial = journals.values_list("pk", flat=True).first()
         _choice(self, "wht_tax").queryset = Tax.objects.filter(
             company=company, kind=TaxKind.WHT, is_active=True
         )

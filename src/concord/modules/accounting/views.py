@@ -318,7 +318,11 @@ def _line_inputs(rows: list[dict[str, Any]]) -> list[InvoiceLineInput]:
 def _invoice_form_page(request: HttpRequest, *, kind: str, invoice: Invoice | None) -> HttpResponse:
     company = invoice.company if invoice is not None else _company_with_permission(request, "accounting.add")
     customer_side = kind in invoice_services.CUSTOMER_KINDS
-    initial: dict[str, Any] = {"date": timezone.localdate(), "currency": company.currency}
+    initial: dict[str, Any] = {
+        "date": timezone.localdate(),
+        "currency": company.currency,
+        "partner": request.GET.get("partner") or None,
+    }
     line_initial: list[dict[str, Any]] = []
     if invoice is not None:
         initial = {

@@ -56,6 +56,7 @@ def _invoice_post_data(customer, books, **extra):
         "lines-1-quantity": "1",
         "lines-1-unit_price": "",
         "lines-1-discount_percent": "0",
+        "lines-1-taxes": [str(tax(books, "VAT7").pk)],  # an untouched row keeps its default tax selected
     }
     data.update(extra)
     return data
