@@ -28,6 +28,7 @@ __all__ = [
     "accounting_summary",
     "entry_lines",
     "invoice_payments",
+    "matched_entries",
     "partner_invoices",
     "partner_open_items",
     "payment_certificate",
@@ -58,7 +59,7 @@ def entry_lines(entry_id: int) -> QuerySet[JournalLine]:
     )
 
 
-def _matched_entries(entry_id: int) -> dict[int, Decimal]:
+def matched_entries(entry_id: int) -> dict[int, Decimal]:
     """Entries matched against ``entry_id``'s lines -> amount matched (in the line's currency)."""
     matched: dict[int, Decimal] = {}
     rows = Reconciliation.objects.filter(
@@ -67,6 +68,8 @@ def _matched_entries(entry_id: int) -> dict[int, Decimal]:
         "debit_line__entry_id", "credit_line__entry_id", "debit_amount_currency", "credit_amount_currency"
     )
     for debit_entry, credit_entry, debit_amount, credit_amount in rows:
+        if debit_entry == credit_entry:
+            continue
         if debit_entry == entry_id:
             matched[credit_entry] = matched.get(credit_entry, ZERO) + debit_amount
         else:
@@ -78,7 +81,7 @@ def invoice_payments(invoice: Invoice) -> list[Settlement]:
     """What settled the invoice so far (payments and credit notes), oldest first."""
     if invoice.entry_id is None:
         return []
-    matched = _matched_entries(invoice.entry_id)
+    matched = matched_entries(invoice.entry_id)
     if not matched:
         return []
     settlements = [
@@ -106,7 +109,7 @@ def invoice_payments(invoice: Invoice) -> list[Settlement]:
 
 def payment_invoices(payment: Payment) -> list[Settlement]:
     """The invoices a payment settled."""
-    matched = _matched_entries(payment.entry_id)
+    matched = matched_entries(payment.entry_id)
     return [
         Settlement(
             "invoice",

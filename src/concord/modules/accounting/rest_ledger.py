@@ -62,11 +62,11 @@ from concord.modules.accounting.models import (
     PaymentState,
     PaymentTerm,
     PeriodState,
-    Reconciliation,
     Tax,
     TaxKind,
     TaxScope,
 )
+from concord.modules.accounting.queries import matched_entries
 from concord.modules.accounting.services import entries as entry_services
 from concord.modules.accounting.services import invoices as invoice_services
 from concord.modules.accounting.services import payments as payment_services
@@ -909,19 +909,7 @@ def _matches(entry_id: int | None, currency: str) -> tuple[list[dict[str, Any]],
     """The payments and the invoices matched against the entry's lines: (payments, invoices)."""
     if entry_id is None:
         return [], []
-    matched: dict[int, Decimal] = defaultdict(Decimal)  # the other side's entry id -> amount in currency
-    records = Reconciliation.all_companies.filter(
-        Q(debit_line__entry_id=entry_id) | Q(credit_line__entry_id=entry_id)
-    ).values_list(
-        "debit_line__entry_id", "credit_line__entry_id", "debit_amount_currency", "credit_amount_currency"
-    )
-    for debit_entry_id, credit_entry_id, debit_amount, credit_amount in records:
-        if debit_entry_id == credit_entry_id:
-            continue
-        if debit_entry_id == entry_id:
-            matched[credit_entry_id] += debit_amount
-        else:
-            matched[debit_entry_id] += credit_amount
+    matched = matched_entries(entry_id)  # the other side's entry id -> amount in currency
     if not matched:
         return [], []
     payments = [

@@ -15,9 +15,10 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from concord.core.errors import DomainError, ValidationFailed
 from concord.core.identity.models import Company
 from concord.core.money.forms import currency_choices
+from concord.core.web.forms import DomainErrorsMixin
+from concord.core.web.forms import bootstrap_fields as _bootstrap
 from concord.modules.catalog.models import Category, Product, ProductKind, UomCategory
 from concord.modules.catalog.queries import categories_for, uoms_for
 
@@ -37,45 +38,6 @@ INLINE_FIELDS = (
     "purchase_price",
     "purchase_currency",
 )
-
-
-def _bootstrap(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-def _mark_invalid(form: forms.BaseForm) -> None:
-    for name in form.errors:
-        if name in form.fields:
-            attrs = form.fields[name].widget.attrs
-            if "is-invalid" not in attrs.get("class", "").split():
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-            attrs["aria-invalid"] = "true"
-
-
-class DomainErrorsMixin:
-    """Shows a service's ``DomainError`` next to the field it names (or above the form)."""
-
-    fields: dict[str, forms.Field]
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)  # type: ignore[misc]  # the mixin sits before a Django form
-        _mark_invalid(self)  # type: ignore[arg-type]  # self is a form
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        errors = (
-            exc.errors if isinstance(exc, ValidationFailed) else {exc.field or "__all__": [str(exc.message)]}
-        )
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 class ProductForm(DomainErrorsMixin, forms.ModelForm[Product]):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from concord.core.errors import ValidationFailed
 from concord.core.identity.models import Company, User
 from concord.core.money.forms import currency_choices
+from concord.core.web.forms import bootstrap_fields as _bootstrap
 from concord.modules.parties.models import AddressKind, ContactKind, Party, PartyKind, PartyLanguage
 from concord.modules.parties.validation import (
     clean_branch_code,
@@ -25,18 +26,6 @@ from concord.modules.parties.validation import (
 )
 
 __all__ = ["AddressForm", "ContactPointForm", "MergeForm", "PartyForm"]
-
-
-def _bootstrap(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
 
 
 # The party's own fields the form edits, as the services take them (tags are handled apart).
