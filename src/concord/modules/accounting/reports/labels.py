@@ -81,6 +81,12 @@ REPORTS: tuple[ReportInfo, ...] = (
         _("Output and input VAT per rate and the net to pay, with withholding tax."),
     ),
     ReportInfo(
+        "fx-revaluation",
+        "accounting:report-fx-revaluation",
+        _("Unrealised exchange differences"),
+        _("Open foreign-currency receivables and payables revalued at a date's rate."),
+    ),
+    ReportInfo(
         "cash-flow",
         "accounting:report-cash-flow",
         _("Cash flow statement"),

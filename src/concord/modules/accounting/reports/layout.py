@@ -21,6 +21,7 @@ _BUILDERS: dict[type[Any], Callable[[Any, Company], ReportDocument]] = {
     q.BalanceSheet: layout_statements.balance_sheet_document,
     q.CashFlow: layout_statements.cash_flow_document,
     q.VatReport: layout_statements.vat_document,
+    q.FxRevaluation: layout_ledgers.fx_revaluation_document,
 }
 
 

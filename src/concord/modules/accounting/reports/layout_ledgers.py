@@ -221,3 +221,48 @@ def aged_document(report: q.AgedBalances, company: Company) -> t.ReportDocument:
     )
     table = t.Table(str(report_info(slug).title), columns, tuple(rows))
     return t.document(slug, t.as_of(report.as_of), company, table)
+
+
+def fx_revaluation_document(report: q.FxRevaluation, company: Company) -> t.ReportDocument:
+    columns = (
+        t.Column(_("Partner")),
+        t.Column(_("Account")),
+        t.Column(_("Currency")),
+        t.Column(_("Open in currency"), t.AMOUNT),
+        t.Column(_("Booked value"), t.AMOUNT),
+        t.Column(_("Rate"), t.RATE),
+        t.Column(_("Revalued"), t.AMOUNT),
+        t.Column(_("Unrealised gain or loss"), t.AMOUNT),
+    )
+    rows = [
+        t.Row(
+            (
+                t.text(row.partner_name or _("No partner")),
+                t.text(f"{row.account_code} {row.account_name}"),
+                t.text(row.currency),
+                t.amount(row.open_in_currency),
+                t.amount(row.booked),
+                t.Cell(row.rate, t.RATE) if row.rate is not None else t.text(_("no rate")),
+                t.amount(row.revalued),
+                t.amount(row.difference),
+            )
+        )
+        for row in report.rows
+    ]
+    rows.append(
+        t.Row(
+            (
+                t.text(_("Total")),
+                t.blank(),
+                t.blank(),
+                t.blank(),
+                t.amount(report.booked),
+                t.blank(),
+                t.amount(report.revalued),
+                t.amount(report.difference),
+            ),
+            style="total",
+        )
+    )
+    table = t.Table(str(report_info("fx-revaluation").title), columns, tuple(rows))
+    return t.document("fx-revaluation", t.as_of(report.as_of), company, table)

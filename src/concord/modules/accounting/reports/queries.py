@@ -5,6 +5,7 @@ these names; the selectors live in ``ledger``, ``statements``, ``partners`` and 
 from __future__ import annotations
 
 from concord.modules.accounting.reports._base import MAX_LINES, AccountInfo, accounts_of, fiscal_year_start
+from concord.modules.accounting.reports.fx import FxRevaluation, FxRevaluationRow, fx_revaluation
 from concord.modules.accounting.reports.ledger import (
     GeneralLedger,
     GeneralLedgerAccount,
@@ -50,6 +51,8 @@ __all__ = [
     "BalanceSheet",
     "CashFlow",
     "CashFlowLine",
+    "FxRevaluation",
+    "FxRevaluationRow",
     "GeneralLedger",
     "GeneralLedgerAccount",
     "GeneralLedgerLine",
@@ -68,6 +71,7 @@ __all__ = [
     "balance_sheet",
     "cash_flow",
     "fiscal_year_start",
+    "fx_revaluation",
     "general_ledger",
     "partner_ledger",
     "partners_with_ledger",

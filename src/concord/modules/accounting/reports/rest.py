@@ -24,6 +24,7 @@ from concord.modules.accounting.reports.schemas import (
     AgedBalancesOut,
     BalanceSheetOut,
     CashFlowOut,
+    FxRevaluationOut,
     GeneralLedgerOut,
     PartnerLedgerOut,
     ProfitAndLossOut,
@@ -165,3 +166,10 @@ def cash_flow(request: HttpRequest, filters: Query[PeriodFilter]) -> queries.Cas
     """The period's cash flow (indirect method), reconciled to the bank and cash accounts."""
     company = _company(request, filters.company_id)
     return queries.cash_flow(company=company, date_from=filters.date_from, date_to=filters.date_to)
+
+
+@router.get("/fx-revaluation", response={200: FxRevaluationOut, **_ERRORS})
+def fx_revaluation(request: HttpRequest, filters: Query[AsOfFilter]) -> queries.FxRevaluation:
+    """Open foreign-currency receivables and payables revalued at ``as_of``'s rates (nothing is posted)."""
+    company = _company(request, filters.company_id)
+    return queries.fx_revaluation(company=company, as_of=filters.as_of or timezone.localdate())

@@ -282,3 +282,27 @@ class CashFlowOut(Schema):
     cash_closing: Decimal
     cash_change: Decimal
     reconciles: bool
+
+
+class FxRevaluationRowOut(Schema):
+    partner_id: int | None
+    partner_name: str
+    account_code: str
+    account_name: str
+    currency: str
+    open_in_currency: Decimal
+    booked: Decimal
+    rate: Decimal | None
+    revalued: Decimal | None
+    difference: Decimal | None = Field(None, description="Positive: an unrealised gain.")
+
+
+class FxRevaluationOut(Schema):
+    company_id: int
+    currency: str
+    as_of: dt.date
+    rows: list[FxRevaluationRowOut]
+    booked: Decimal
+    revalued: Decimal
+    difference: Decimal
+    missing_rates: list[str] = Field(..., description="Currencies with no rate on or before as_of.")

@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/partner-ledger/", views.partner_ledger, name="report-partner-ledger"),
     path("reports/vat/", views.vat_report, name="report-vat"),
     path("reports/cash-flow/", views.cash_flow, name="report-cash-flow"),
+    path("reports/fx-revaluation/", views.fx_revaluation, name="report-fx-revaluation"),
 ]

@@ -38,6 +38,7 @@ __all__ = [
     "aged_receivable",
     "balance_sheet",
     "cash_flow",
+    "fx_revaluation",
     "general_ledger",
     "partner_ledger",
     "profit_and_loss",
@@ -268,6 +269,18 @@ def vat_report(request: HttpRequest) -> HttpResponse:
         form_class=PeriodForm,
         run=lambda company, filters: queries.vat_report(company=company, **filters),
         template="vat_report",
+    )
+
+
+@login_required
+@require_GET
+def fx_revaluation(request: HttpRequest) -> HttpResponse:
+    return _show(
+        request,
+        slug="fx-revaluation",
+        form_class=AsOfForm,
+        run=lambda company, filters: queries.fx_revaluation(company=company, **filters),
+        template="fx_revaluation",
     )
 
 
