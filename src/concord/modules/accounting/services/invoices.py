@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from concord.core.audit.models import AuditAction
 from concord.core.audit.services import audit_record
-from concord.core.errors import NotFound, ValidationFailed
+from concord.core.errors import ValidationFailed
 from concord.core.identity.models import Company
 from concord.core.money.currencies import is_valid_currency
 from concord.core.money.queries import exchange_rate_on
@@ -48,8 +48,7 @@ from concord.modules.accounting.services._support import (
 )
 from concord.modules.accounting.services.entries import LineSpec, entry_create, entry_reverse
 from concord.modules.accounting.taxcalc import TaxRule, line_amounts
-from concord.modules.accounting.taxes_default import default_tax_ids
-from concord.modules.catalog.facade import product_get
+from concord.modules.accounting.taxes_default import default_tax_ids_by_product
 from concord.modules.parties.facade import party_summary
 
 __all__ = [
@@ -94,21 +93,47 @@ def _due_date(on_date: dt.date, term: PaymentTerm | None, partner_days: int) -> 
 
 def _expanded(tax: Tax) -> list[Tax]:
     if tax.amount_type == TaxAmountType.GROUP:
-        return [child for child in tax.children.all().order_by("pk") for child in _expanded(child)]
+        children = sorted(tax.children.all(), key=lambda child: child.pk)  # prefetched: no query
+        return [leaf for child in children for leaf in _expanded(child)]
     return [tax]
 
 
-def _resolve_taxes(company: Company, kind: str, spec: InvoiceLineInput, index: int) -> list[Tax]:
+@dataclass(frozen=True)
+class _TaxContext:
+    """Every tax the lines may use, loaded at once, and the defaults of lines that name none."""
+
+    taxes: dict[int, Tax]
+    by_product: dict[int, list[int]]
+    company_default: list[int]
+
+    def for_line(self, spec: InvoiceLineInput) -> tuple[int, ...]:
+        if spec.tax_ids is not None:
+            return spec.tax_ids
+        if spec.product_id is not None and spec.product_id in self.by_product:
+            return tuple(self.by_product[spec.product_id])
+        return tuple(self.company_default)
+
+
+def _tax_context(company: Company, kind: str, specs: Sequence[InvoiceLineInput]) -> _TaxContext:
+    product_ids = {spec.product_id for spec in specs if spec.tax_ids is None and spec.product_id is not None}
+    by_product, company_default = default_tax_ids_by_product(
+        company_id=company.pk, product_ids=product_ids, customer_side=kind in CUSTOMER_KINDS
+    )
+    wanted = {tax_id for spec in specs for tax_id in (spec.tax_ids or ())}
+    wanted |= {tax_id for ids in by_product.values() for tax_id in ids} | set(company_default)
+    taxes = {
+        tax.pk: tax for tax in Tax.all_companies.filter(pk__in=wanted).prefetch_related("children__children")
+    }
+    return _TaxContext(taxes=taxes, by_product=by_product, company_default=company_default)
+
+
+def _resolve_taxes(
+    company: Company, kind: str, spec: InvoiceLineInput, index: int, context: _TaxContext
+) -> list[Tax]:
     customer_side = kind in CUSTOMER_KINDS
-    tax_ids = spec.tax_ids
-    if tax_ids is None:
-        tax_ids = tuple(
-            default_tax_ids(company_id=company.pk, product_id=spec.product_id, customer_side=customer_side)
-        )
-    taxes = {tax.pk: tax for tax in Tax.all_companies.filter(pk__in=tax_ids).prefetch_related("children")}
     chosen = []
-    for tax_id in tax_ids:
-        tax = taxes.get(tax_id)
+    for tax_id in context.for_line(spec):
+        tax = context.taxes.get(tax_id)
         if tax is None or tax.company_id != company.pk:
             raise InvalidAccountError(
                 _("Line %(line)s: the tax does not belong to %(company)s.")
@@ -132,6 +157,14 @@ def _resolve_taxes(company: Company, kind: str, spec: InvoiceLineInput, index: i
     return chosen
 
 
+def _product_companies(product_ids: set[int]) -> dict[int, int]:
+    """Product id -> its company, in one query, read through the invoice line's own foreign key."""
+    if not product_ids:
+        return {}
+    product_model: Any = InvoiceLine._meta.get_field("product").remote_field.model
+    return dict(product_model._base_manager.filter(pk__in=product_ids).values_list("pk", "company_id"))
+
+
 def _build_lines(
     company: Company, invoice: Invoice, specs: Sequence[InvoiceLineInput]
 ) -> list[tuple[InvoiceLine, list[Tax]]]:
@@ -147,7 +180,8 @@ def _build_lines(
     account_ids = {spec.account_id for spec in specs if spec.account_id is not None}
     accounts = {a.pk: a for a in Account.all_companies.filter(pk__in=account_ids)}
     built: list[tuple[InvoiceLine, list[Tax]]] = []
-    products_seen: dict[int, bool] = {}
+    product_companies = _product_companies({spec.product_id for spec in specs if spec.product_id is not None})
+    tax_context = _tax_context(company, invoice.kind, specs)
     for index, spec in enumerate(specs, start=1):
         if not spec.description.strip():
             raise ValidationFailed(
@@ -175,20 +209,16 @@ def _build_lines(
                     field="lines",
                 )
             account = found
-        if spec.product_id is not None and spec.product_id not in products_seen:
-            try:
-                product = product_get(spec.product_id)
-            except NotFound:
-                product = None
-            if product is None or product.company_id != company.pk:
-                raise InvalidAccountError(
-                    _("Line %(line)s: the product does not belong to %(company)s.")
-                    % {"line": index, "company": company.name},
-                    field="lines",
-                )
-            products_seen[spec.product_id] = True
+        if spec.product_id is not None and product_companies.get(spec.product_id) != company.pk:
+            raise InvalidAccountError(
+                _("Line %(line)s: the product does not belong to %(company)s.")
+                % {"line": index, "company": company.name},
+                field="lines",
+            )
         taxes = [
-            leaf for tax in _resolve_taxes(company, invoice.kind, spec, index) for leaf in _expanded(tax)
+            leaf
+            for tax in _resolve_taxes(company, invoice.kind, spec, index, tax_context)
+            for leaf in _expanded(tax)
         ]
         amounts = line_amounts(
             quantity=spec.quantity,

@@ -18,6 +18,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from concord.core.errors import ValidationFailed
+from concord.modules.accounting.errors import StateError
 from concord.modules.accounting.events import InvoicePaid
 from concord.modules.accounting.models import (
     Invoice,
@@ -205,6 +206,24 @@ def lines_reconcile(
     return made
 
 
+def _refuse_undoing_a_cancellation(records: list[Reconciliation], line_ids: set[int]) -> None:
+    """A match between an entry and its reversal is the cancellation itself: undoing it would reopen a
+    cancelled invoice or payment behind its back (cancel the reversal's document instead)."""
+    entry_of = dict(JournalLine.all_companies.filter(pk__in=line_ids).values_list("pk", "entry_id"))
+    entries = {entry_of[r.debit_line_id] for r in records} | {entry_of[r.credit_line_id] for r in records}
+    reversal_of = dict(
+        JournalEntry.all_companies.filter(pk__in=entries, reversal_of__isnull=False).values_list(
+            "pk", "reversal_of_id"
+        )
+    )
+    for record in records:
+        debit_entry, credit_entry = entry_of[record.debit_line_id], entry_of[record.credit_line_id]
+        if reversal_of.get(debit_entry) == credit_entry or reversal_of.get(credit_entry) == debit_entry:
+            raise StateError(
+                _("This match is a cancellation (an entry against its reversal) and cannot be undone.")
+            )
+
+
 @transaction.atomic
 def line_unreconcile(*, line: JournalLine, by: Any) -> int:
     """Undo every match of ``line`` (and reverse their exchange entries); returns how many were undone."""
@@ -218,6 +237,7 @@ def line_unreconcile(*, line: JournalLine, by: Any) -> int:
     if not records:
         return 0
     touched = {r.debit_line_id for r in records} | {r.credit_line_id for r in records}
+    _refuse_undoing_a_cancellation(records, touched)
     lines = {
         found.pk: found for found in JournalLine.all_companies.select_for_update().filter(pk__in=touched)
     }
