@@ -6,8 +6,10 @@ audit entry and an event), viewed by members holding the manager role.
 
 (a) Queries per request, both databases: ``GET /parties/<id>/`` (the page, session login) and
 ``GET /api/v1/parties/<id>/overview`` (personal access token), counted with Django's
-``CaptureQueriesContext`` on a warm second request. The issue's target is at most 10 queries; the
-ratio printed is queries / 10 and the limit is 1.0x, i.e. the target itself. What it catches: an
+``CaptureQueriesContext`` on a warm second request. Issue 3's target was at most 10 queries; each
+module panel adds its own reads, and accounting's adds 2 (the partner's documents; their open items,
+which also give the header balance), so the target is 12: the ratio printed is queries / 12 and the
+limit is 1.0x, i.e. the target itself. What it catches: an
 N+1 (a query per contact, address, tag, person or timeline entry) or a panel that stops sharing the
 prefetched party, either of which adds a query per row and breaks the target at once.
 
@@ -63,7 +65,7 @@ from concord.core.identity.tokens import access_token_create
 from concord.modules.parties.models import Party, PartyKind
 from concord.modules.parties.services import party_create, party_update
 
-QUERY_TARGET = 10
+QUERY_TARGET = 12  # 10 for core and parties, 2 for the accounting panel
 CLIENTS = 50
 REQUESTS = int(os.environ.get("CONCORD_BENCH_PARTY_REQUESTS", "1000"))
 PHASE_SECONDS = 40.0

@@ -176,7 +176,10 @@ def _post(entry: JournalEntry, *, by: Any, doc_type: str | None, checked: bool) 
         totals = JournalLine.all_companies.filter(entry_id=entry.pk).aggregate(
             debit=Sum("debit"), credit=Sum("credit")
         )
-        _check_balanced(totals["debit"] or ZERO, totals["credit"] or ZERO, company)
+        # SQLite sums decimals as floats: round to the currency before comparing
+        debit = round_to(totals["debit"] or ZERO, company.currency)
+        credit = round_to(totals["credit"] or ZERO, company.currency)
+        _check_balanced(debit, credit, company)
         check_date_open(company, entry.date)
     entry.number = sequence_next(company=company, doc_type=doc_type or entry.journal.code, on_date=entry.date)
     JournalLine.all_companies.filter(entry_id=entry.pk).update(posted=True)
