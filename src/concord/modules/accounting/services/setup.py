@@ -147,29 +147,32 @@ def fiscal_year_create(*, company: Company, year: int, by: Any, start_month: int
     found = FiscalYear.all_companies.filter(company=company, date_start=start).first()
     if found is not None:
         return found
-    end_year, end_month = (year, start_month - 1) if start_month > 1 else (year, 12)
-    if start_month > 1:
-        end_year = year + 1
-    end = dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+    months = []  # (first day, last day) of each of the twelve months
+    month, period_year = start_month, year
+    for _index in range(12):
+        months.append(
+            (
+                dt.date(period_year, month, 1),
+                dt.date(period_year, month, calendar.monthrange(period_year, month)[1]),
+            )
+        )
+        month, period_year = (1, period_year + 1) if month == 12 else (month + 1, period_year)
+    end = months[-1][1]
     overlapping = FiscalYear.all_companies.filter(company=company, date_start__lte=end, date_end__gte=start)
     if overlapping.exists():
         raise Conflict(_("That fiscal year overlaps an existing one."), field="year")
     label = str(year) if start_month == 1 else f"{year}/{year + 1}"
     fiscal = FiscalYear.all_companies.create(company=company, name=label, date_start=start, date_end=end)
-    periods = []
-    month, period_year = start_month, year
-    for _index in range(12):
-        last = calendar.monthrange(period_year, month)[1]
-        periods.append(
-            FiscalPeriod(
-                company=company,
-                fiscal_year=fiscal,
-                name=f"{period_year}-{month:02d}",
-                date_start=dt.date(period_year, month, 1),
-                date_end=dt.date(period_year, month, last),
-            )
+    periods = [
+        FiscalPeriod(
+            company=company,
+            fiscal_year=fiscal,
+            name=f"{first.year}-{first.month:02d}",
+            date_start=first,
+            date_end=last,
         )
-        month, period_year = (1, period_year + 1) if month == 12 else (month + 1, period_year)
+        for first, last in months
+    ]
     FiscalPeriod.all_companies.bulk_create(periods)
     audit_record(actor=by, action=AuditAction.CREATE, obj=fiscal, changes=created_changes(fiscal))
     return fiscal

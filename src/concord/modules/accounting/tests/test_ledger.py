@@ -224,3 +224,21 @@ def test_setup_is_idempotent_and_refuses_a_second_chart(books):
     assert accounting_setup(company=books, template="th_npae", by=None).chart_template == "th_npae"
     with pytest.raises(Exception, match="already keeps its books"):
         accounting_setup(company=books, template="kh", by=None)
+
+
+def test_a_fiscal_year_may_start_in_any_month_and_never_overlaps(books, accountant):
+    from concord.modules.accounting.services.setup import fiscal_year_create
+
+    april = fiscal_year_create(company=books, year=2027, start_month=4, by=accountant)
+    assert (april.name, april.date_start, april.date_end) == (
+        "2027/2028",
+        dt.date(2027, 4, 1),
+        dt.date(2028, 3, 31),
+    )
+    periods = list(april.periods.order_by("date_start").values_list("name", flat=True))
+    assert periods[0] == "2027-04"
+    assert periods[-1] == "2028-03"
+    assert len(periods) == 12
+    assert fiscal_year_create(company=books, year=2027, start_month=4, by=accountant) == april
+    with pytest.raises(Exception, match="overlaps"):
+        fiscal_year_create(company=books, year=2027, start_month=1, by=accountant)
