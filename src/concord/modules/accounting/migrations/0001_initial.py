@@ -52,7 +52,6 @@ class Migration(migrations.Migration):
                 ('chart_template', models.CharField(max_length=30, verbose_name='chart template')),
                 ('lock_date', models.DateField(blank=True, help_text='Nothing posts on or before this date.', null=True, verbose_name='lock date')),
                 ('defaults', models.JSONField(default=dict, help_text='Role (receivable, payable...) -> account id.', verbose_name='default accounts')),
-                ('approval_amount', models.DecimalField(decimal_places=6, default=0, max_digits=20, verbose_name='approval amount')),
                 ('company', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='accounting_settings', to='identity.company')),
             ],
             options={

@@ -168,7 +168,6 @@ class AccountingSettings(models.Model):
     defaults: models.JSONField[Any] = models.JSONField(
         _("default accounts"), default=dict, help_text=_("Role (receivable, payable...) -> account id.")
     )
-    approval_amount = models.DecimalField(_("approval amount"), max_digits=20, decimal_places=6, default=0)
 
     class Meta:
         verbose_name = _("accounting settings")
