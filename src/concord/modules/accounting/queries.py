@@ -21,6 +21,7 @@ from concord.modules.accounting.models import (
     Reconciliation,
     WithholdingCertificate,
 )
+from concord.modules.accounting.services._support import round_to
 
 __all__ = [
     "AccountingSummary",
@@ -29,6 +30,7 @@ __all__ = [
     "entry_lines",
     "invoice_payments",
     "matched_entries",
+    "outstanding_credit",
     "partner_invoices",
     "partner_open_items",
     "payment_certificate",
@@ -120,6 +122,30 @@ def payment_invoices(payment: Payment) -> list[Settlement]:
         )
         for inv in Invoice.objects.filter(entry_id__in=matched).order_by("date", "pk")
     ]
+
+
+def outstanding_credit(invoice: Invoice) -> Decimal:
+    """How much credit of the partner (company currency) could settle the invoice now; 0 when none."""
+    if invoice.state not in OPEN_STATES or invoice.entry_id is None:
+        return ZERO
+    own_account = (
+        JournalLine.objects.filter(entry_id=invoice.entry_id, account__reconcile=True)
+        .values_list("account_id", "amount_residual")
+        .first()
+    )
+    if own_account is None:
+        return ZERO
+    account_id, residual = own_account
+    others = JournalLine.objects.filter(
+        company_id=invoice.company_id,
+        partner_id=invoice.partner_id,
+        account_id=account_id,
+        posted=True,
+        reconciled=False,
+    ).exclude(entry_id=invoice.entry_id)
+    others = others.filter(amount_residual__lt=0) if residual > 0 else others.filter(amount_residual__gt=0)
+    total: Decimal = others.aggregate(total=Sum("amount_residual"))["total"] or ZERO
+    return round_to(abs(total), invoice.company.currency)
 
 
 def payment_certificate(payment: Payment) -> WithholdingCertificate | None:

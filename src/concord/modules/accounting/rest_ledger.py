@@ -1267,6 +1267,14 @@ def invoice_cancel(request: HttpRequest, invoice_id: int, payload: InvoiceCancel
     return _invoice_detail(invoice.pk)
 
 
+@router.post("/invoices/{invoice_id}/apply-credit", response={200: InvoiceDetailOut, **_ERRORS})
+def invoice_apply_credit(request: HttpRequest, invoice_id: int) -> Invoice:
+    """Settle what is due with the partner's outstanding credit (an overpayment, a credit note)."""
+    invoice = _visible(request, Invoice.objects.all(), invoice_id, RECONCILE, _("There is no such invoice."))
+    reconcile_services.invoice_credits_apply(invoice=invoice, by=_caller(request))
+    return _invoice_detail(invoice.pk)
+
+
 @router.post("/invoices/{invoice_id}/credit-note", response={201: InvoiceDetailOut, **_ERRORS})
 def invoice_credit_note(
     request: HttpRequest, invoice_id: int, payload: CreditNoteIn | None = None

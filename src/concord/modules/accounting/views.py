@@ -55,6 +55,7 @@ from concord.modules.accounting.models import (
 from concord.modules.accounting.services import entries as entry_services
 from concord.modules.accounting.services import invoices as invoice_services
 from concord.modules.accounting.services import payments as payment_services
+from concord.modules.accounting.services import reconcile as reconcile_services
 from concord.modules.accounting.services import setup as setup_services
 from concord.modules.accounting.services.entries import LineSpec
 from concord.modules.accounting.services.invoices import InvoiceLineInput
@@ -499,6 +500,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not invoice.is_credit_note
             and request.user.has_perm("accounting.add", invoice),
             "company_amounts": invoice.currency != invoice.company.currency,
+            "outstanding_credit": queries.outstanding_credit(invoice) if can_pay else ZERO,
         },
         status=status,
     )
@@ -551,6 +553,24 @@ def invoice_credit_note(request: HttpRequest, pk: int) -> HttpResponse:
         lambda i: invoice_services.credit_note_create(invoice=i, by=request.user),
         _("Draft credit note created: check it and post it."),
     )
+
+
+@login_required
+@require_POST
+def invoice_apply_credit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _invoice_action(
+        request,
+        pk,
+        "accounting.reconcile",
+        lambda i: _credits_applied(i, request),
+        _("The partner's credit was applied to %(invoice)s."),
+    )
+
+
+def _credits_applied(invoice: Invoice, request: HttpRequest) -> Invoice:
+    reconcile_services.invoice_credits_apply(invoice=invoice, by=request.user)
+    invoice.refresh_from_db()
+    return invoice
 
 
 @login_required
@@ -788,6 +808,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("invoices/<int:pk>/cancel/", invoice_cancel, name="invoice-cancel"),
     path("invoices/<int:pk>/credit-note/", invoice_credit_note, name="invoice-credit-note"),
     path("invoices/<int:pk>/delete/", invoice_delete, name="invoice-delete"),
+    path("invoices/<int:pk>/apply-credit/", invoice_apply_credit, name="invoice-apply-credit"),
     path("payments/", PaymentList.as_view(), name="payments"),
     path("payments/<int:pk>/", payment_detail, name="payment-detail"),
     path("payments/<int:pk>/cancel/", payment_cancel, name="payment-cancel"),

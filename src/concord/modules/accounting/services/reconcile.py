@@ -263,6 +263,38 @@ def line_unreconcile(*, line: JournalLine, by: Any) -> int:
     return len(records)
 
 
+def invoice_open_lines(invoice: Invoice) -> tuple[list[JournalLine], list[JournalLine]]:
+    """The invoice's own open partner lines, and the partner's open lines on the other side of the same
+    account (credit left by an overpayment or a credit note, or a vendor's refund), oldest first."""
+    own = list(
+        JournalLine.all_companies.filter(entry_id=invoice.entry_id, account__reconcile=True, reconciled=False)
+    )
+    if not own:
+        return [], []
+    owed_to_us = own[0].amount_residual > 0
+    others = JournalLine.all_companies.filter(
+        company_id=invoice.company_id,
+        partner_id=invoice.partner_id,
+        account_id=own[0].account_id,
+        posted=True,
+        reconciled=False,
+    ).exclude(entry_id=invoice.entry_id)
+    others = others.filter(amount_residual__lt=0) if owed_to_us else others.filter(amount_residual__gt=0)
+    return own, list(others.order_by("date", "pk"))
+
+
+@transaction.atomic
+def invoice_credits_apply(*, invoice: Invoice, by: Any) -> list[Reconciliation]:
+    """Settle what is due on ``invoice`` with the partner's outstanding credit (oldest first)."""
+    locked = Invoice.all_companies.select_for_update().get(pk=invoice.pk)
+    if locked.state not in (InvoiceState.POSTED, InvoiceState.PARTIAL):
+        raise StateError(_("%(number)s has nothing due.") % {"number": str(locked)})
+    own, credits_open = invoice_open_lines(locked)
+    if not credits_open:
+        raise StateError(_("The partner has no outstanding credit to apply."))
+    return lines_reconcile(lines=[*own, *credits_open], by=by)
+
+
 def invoices_refresh(*, entry_ids: Iterable[int], by: Any) -> None:
     """Recompute amount due and paid state of the invoices whose entries are ``entry_ids``."""
     ids = list(entry_ids)

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from concord.core.errors import ValidationFailed
 from concord.core.money.errors import NoExchangeRateError
@@ -361,3 +362,41 @@ def test_lines_without_taxes_named_get_the_product_or_company_default(
     from concord.modules.catalog.facade import product_default_taxes
 
     assert product_default_taxes(knife.pk) == ["VATEX"]
+
+
+def test_an_overpayment_is_applied_to_the_next_invoice(books, customer, make_invoice, accountant, client):
+    from concord.modules.accounting.queries import outstanding_credit
+    from concord.modules.accounting.services.reconcile import invoice_credits_apply
+
+    first = make_invoice("1000")
+    payment_register(
+        company=books,
+        partner_id=customer.pk,
+        journal=journal(books, "BNK1"),
+        amount=Decimal("1500"),
+        date=TODAY,
+        by=accountant,
+        invoices=[first],
+        allow_overpayment=True,
+    )
+    second = make_invoice("200")  # 214.00 due
+    assert outstanding_credit(second) == Decimal("430.00")
+    client.force_login(accountant, backend="concord.core.identity.backends.RoleBackend")
+    page = client.get(reverse("accounting:invoice-detail", args=[second.pk])).content.decode()
+    assert "Apply the credit" in page
+    client.post(reverse("accounting:invoice-apply-credit", args=[second.pk]))
+    second.refresh_from_db()
+    assert second.state == InvoiceState.PAID
+    assert balance(books, "receivable", customer) == Decimal("-216.00")  # credit left
+    third = make_invoice("100")
+    api = client.post(f"/api/v1/accounting/invoices/{third.pk}/apply-credit")
+    assert api.status_code == 200
+    third.refresh_from_db()
+    assert third.state == InvoiceState.PAID
+    fourth = make_invoice("1000")
+    invoice_credits_apply(invoice=fourth, by=accountant)  # the last 109.00 of credit
+    fourth.refresh_from_db()
+    assert (fourth.state, fourth.amount_residual) == (InvoiceState.PARTIAL, Decimal("961.00"))
+    with pytest.raises(StateError, match="no outstanding credit"):
+        invoice_credits_apply(invoice=fourth, by=accountant)
+    assert client.post(f"/api/v1/accounting/invoices/{fourth.pk}/apply-credit").status_code == 409
