@@ -67,3 +67,23 @@ def active_company_set(request: HttpRequest, *, company_id: int) -> Company:
             request.session[COMPANY_SESSION_KEY] = company.pk
             return company
     raise LookupError(f"company {company_id} is not one of the user's companies")
+
+
+def active_company_with_perm(request: HttpRequest, permission: str) -> Company:
+    """The active company, if the user holds ``permission`` in that very company (not only in another).
+
+    Raises ``PermissionDenied`` (a 403 page) when the user belongs to no company or lacks the permission.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext
+
+    from concord.core.identity.scope import company_scope
+
+    company = active_company(request)
+    if company is None:
+        raise PermissionDenied(gettext("You are not a member of any company."))
+    with company_scope([company.pk]):
+        allowed = request.user.has_perm(permission)
+    if not allowed:
+        raise PermissionDenied
+    return company

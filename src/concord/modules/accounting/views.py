@@ -25,7 +25,7 @@ from concord.core.errors import DomainError
 from concord.core.identity.models import Company
 from concord.core.identity.scope import company_scope
 from concord.core.lists.views import Column, ListScreen
-from concord.core.web.session import active_company
+from concord.core.web.session import active_company_with_perm
 from concord.modules.accounting import queries
 from concord.modules.accounting.forms import (
     AccountFilter,
@@ -64,18 +64,6 @@ ZERO = Decimal(0)
 
 
 # --------------------------------------------------------------------------- helpers
-def _company_with_permission(request: HttpRequest, permission: str) -> Company:
-    """The active company, if the user holds ``permission`` in that very company."""
-    company = active_company(request)
-    if company is None:
-        raise PermissionDenied(_("You are not a member of any company."))
-    with company_scope([company.pk]):
-        allowed = request.user.has_perm(permission)
-    if not allowed:
-        raise PermissionDenied
-    return company
-
-
 def _visible(request: HttpRequest, queryset: QuerySet[Any], pk: int, permission: str) -> Any:
     """An object of the user's companies (another company's is not found), if ``permission`` there."""
     obj = get_object_or_404(queryset, pk=pk)
@@ -104,7 +92,7 @@ def _set_up(company: Company) -> bool:
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:
     """Set the books up (first time), then the lock date and the periods."""
-    company = _company_with_permission(request, "accounting.view")
+    company = active_company_with_perm(request, "accounting.view")
     can_change = _has(request, company, "accounting.settings")
     settings = AccountingSettings.objects.filter(company_id=company.pk).first()
     status = 200
@@ -226,7 +214,7 @@ class AccountList(ListScreen):
 @login_required
 @require_http_methods(["GET"])
 def taxes_view(request: HttpRequest) -> HttpResponse:
-    company = _company_with_permission(request, "accounting.view")
+    company = active_company_with_perm(request, "accounting.view")
     taxes = (
         Tax.objects.filter(company=company)
         .select_related("sale_account", "purchase_account")
@@ -317,7 +305,7 @@ def _line_inputs(rows: list[dict[str, Any]]) -> list[InvoiceLineInput]:
 
 
 def _invoice_form_page(request: HttpRequest, *, kind: str, invoice: Invoice | None) -> HttpResponse:
-    company = invoice.company if invoice is not None else _company_with_permission(request, "accounting.add")
+    company = invoice.company if invoice is not None else active_company_with_perm(request, "accounting.add")
     customer_side = kind in invoice_services.CUSTOMER_KINDS
     initial: dict[str, Any] = {
         "date": timezone.localdate(),
@@ -686,7 +674,7 @@ class EntryList(ListScreen):
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest) -> HttpResponse:
-    company = _company_with_permission(request, "accounting.add")
+    company = active_company_with_perm(request, "accounting.add")
     data = request.POST if request.method == "POST" else None
     form = EntryForm(data, company=company, initial={"date": timezone.localdate()})
     lines = EntryLineFormSet(data, company=company, prefix="lines")
@@ -782,7 +770,7 @@ def entry_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
     """Where "Accounting" leads: set-up first, then the money owed both ways."""
-    company = _company_with_permission(request, "accounting.view")
+    company = active_company_with_perm(request, "accounting.view")
     if not _set_up(company):
         return redirect("accounting:settings")
     return render(

@@ -19,11 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from concord.core.errors import DomainError
-from concord.core.identity.models import Company
 from concord.core.identity.scope import company_scope
 from concord.core.lists.views import Column, ListScreen
 from concord.core.web.pagination import paginate
-from concord.core.web.session import active_company
+from concord.core.web.session import active_company_with_perm
 from concord.modules.catalog import services
 from concord.modules.catalog.forms import CategoryForm, ProductFilter, ProductForm, UomForm
 from concord.modules.catalog.models import Product
@@ -99,18 +98,6 @@ class ProductList(ListScreen):
 
 
 # --------------------------------------------------------------------------- helpers
-def _company_with_permission(request: HttpRequest, permission: str) -> Company:
-    """The active company, if the user holds ``permission`` in that very company."""
-    company = active_company(request)
-    if company is None:
-        raise PermissionDenied(_("You are not a member of any company."))
-    with company_scope([company.pk]):
-        allowed = request.user.has_perm(permission)
-    if not allowed:
-        raise PermissionDenied
-    return company
-
-
 def _product(request: HttpRequest, pk: int, permission: str) -> Product:
     """A product of the user's companies (another company's is not found), if ``permission`` there."""
     product: Product = get_object_or_404(
@@ -164,7 +151,7 @@ def _form_changes(form: ProductForm) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_create(request: HttpRequest) -> HttpResponse:
-    company = _company_with_permission(request, "catalog.add")
+    company = active_company_with_perm(request, "catalog.add")
     status = 200
     if request.method == "POST":
         form = ProductForm(request.POST, request.FILES, company=company)
@@ -220,7 +207,7 @@ def product_validate(request: HttpRequest) -> HttpResponse:
         product = _product(request, int(product_id), "catalog.change")
         form = ProductForm(request.POST, instance=Product.objects.get(pk=product.pk), company=product.company)
     else:
-        form = ProductForm(request.POST, company=_company_with_permission(request, "catalog.add"))
+        form = ProductForm(request.POST, company=active_company_with_perm(request, "catalog.add"))
     htmx = getattr(request, "htmx", None)
     name = (htmx.trigger_name if htmx else None) or request.POST.get("_field", "")
     if name not in form.fields:
@@ -270,7 +257,7 @@ def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def categories(request: HttpRequest) -> HttpResponse:
     """The active company's categories, and the form to add one."""
-    company = _company_with_permission(request, "catalog.view")
+    company = active_company_with_perm(request, "catalog.view")
     with company_scope([company.pk]):
         can_add = request.user.has_perm("catalog.add")
     form = CategoryForm(company=company)
@@ -306,7 +293,7 @@ def categories(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def units(request: HttpRequest) -> HttpResponse:
     """The units the active company can use (shared and its own), and the form to add its own."""
-    company = _company_with_permission(request, "catalog.view")
+    company = active_company_with_perm(request, "catalog.view")
     with company_scope([company.pk]):
         can_add = request.user.has_perm("catalog.add")
     form = UomForm()

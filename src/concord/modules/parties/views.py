@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from concord.core.errors import DomainError, ValidationFailed
-from concord.core.identity.models import Company, User
+from concord.core.identity.models import User
 from concord.core.lists.views import Column, ListScreen
-from concord.core.web.session import active_company
+from concord.core.web.session import active_company_with_perm
 from concord.modules.parties import services
 from concord.modules.parties.errors import DuplicatePartyError
 from concord.modules.parties.filters import PartyFilter
@@ -101,16 +101,6 @@ class SupplierList(PartyList):
 
 
 # --------------------------------------------------------------------------- helpers
-def _company_with_permission(request: HttpRequest, permission: str) -> Company:
-    """The active company, if the user holds ``permission`` in it (not only in another company)."""
-    company = active_company(request)
-    if company is None:
-        raise PermissionDenied(_("You are not a member of any company."))
-    if not request.user.has_perm(permission, company):
-        raise PermissionDenied
-    return company
-
-
 def _party(request: HttpRequest, party_id: int, permission: str = "parties.view") -> Party:
     """A party of the user's companies (404 otherwise) that the user may ``permission`` (403 otherwise)."""
     party: Party | None = (
@@ -174,7 +164,7 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_create(request: HttpRequest) -> HttpResponse:
-    company = _company_with_permission(request, "parties.add")
+    company = active_company_with_perm(request, "parties.add")
     if request.method != "POST":
         initial = {name: True for name in ("is_customer", "is_supplier") if request.GET.get(name)}
         return _form_page(request, PartyForm(company=company, initial=initial), party=None)
@@ -217,7 +207,7 @@ def party_validate(request: HttpRequest) -> HttpResponse:
     """Inline validation: the posted form checked as a whole, answered with one field's partial."""
     party_id = request.POST.get("_party", "")
     party = _party(request, int(party_id), "parties.change") if party_id.isdigit() else None
-    company = party.company if party is not None else _company_with_permission(request, "parties.add")
+    company = party.company if party is not None else active_company_with_perm(request, "parties.add")
     form = PartyForm(request.POST, company=company, party=party)
     name = request.POST.get("_field", "")
     if name not in form.fields:

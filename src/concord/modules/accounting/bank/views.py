@@ -31,7 +31,7 @@ from concord.core.identity.models import Company
 from concord.core.identity.scope import company_scope
 from concord.core.lists.views import Column, ListScreen
 from concord.core.web.pagination import paginate
-from concord.core.web.session import active_company
+from concord.core.web.session import active_company, active_company_with_perm
 from concord.modules.accounting.bank.csv_layout import CsvLayout, csv_layout
 from concord.modules.accounting.bank.forms import (
     CsvMappingForm,
@@ -65,18 +65,6 @@ _FORM_OVERHEAD_BYTES = 64 * 1024
 
 
 # --------------------------------------------------------------------------- helpers
-def _company_with_permission(request: HttpRequest, permission: str) -> Company:
-    """The active company, if the user holds ``permission`` in that very company."""
-    company = active_company(request)
-    if company is None:
-        raise PermissionDenied(_("You are not a member of any company."))
-    with company_scope([company.pk]):
-        allowed = request.user.has_perm(permission)
-    if not allowed:
-        raise PermissionDenied
-    return company
-
-
 def _statement(request: HttpRequest, pk: int, permission: str) -> BankStatement:
     """A statement of the user's companies (another company's is not found), if ``permission`` there."""
     statement: BankStatement = get_object_or_404(
@@ -319,7 +307,7 @@ def _import_mapping(request: HttpRequest, company: Company) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def statement_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a statement; a CSV file goes through a second step that maps its columns."""
-    company = _company_with_permission(request, "accounting.reconcile")
+    company = active_company_with_perm(request, "accounting.reconcile")
     if request.method != "POST":
         return _upload_page(request, company, StatementUploadForm(company=company))
     if request.POST.get("step") == "mapping":

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from concord.core.errors import ValidationFailed
 from concord.core.identity.models import Company
-from concord.core.web.session import active_company
+from concord.core.web.session import active_company_with_perm
 from concord.modules.accounting.reports import queries
 from concord.modules.accounting.reports.exports import EXPORT_FORMATS, export_response
 from concord.modules.accounting.reports.forms import (
@@ -56,12 +55,7 @@ Run = Callable[[Company, dict[str, Any]], Any]
 
 def _company(request: HttpRequest) -> Company:
     """The active company, if the user may see its reports (403 otherwise)."""
-    company = active_company(request)
-    if company is None:
-        raise PermissionDenied(_("You are not a member of any company."))
-    if not request.user.has_perm(PERMISSION, company):
-        raise PermissionDenied
-    return company
+    return active_company_with_perm(request, PERMISSION)
 
 
 def _export_format(request: HttpRequest) -> str | None:

@@ -20,12 +20,14 @@ from concord.modules.accounting.models import (
     Journal,
     PeriodState,
 )
+from concord.modules.parties.facade import PartySummary, party_summary
 
 __all__ = [
     "actor_id",
     "check_date_open",
     "check_same_company",
     "default_account",
+    "partner_of",
     "publish_for_partner",
     "round_to",
     "settings_for",
@@ -115,6 +117,16 @@ def check_date_open(company: Company, on_date: dt.date, *, field: str = "date") 
         raise PeriodLockedError(
             _("The period of %(date)s is closed.") % {"date": on_date.isoformat()}, field=field
         )
+
+
+def partner_of(company: Company, partner_id: int) -> PartySummary:
+    """The partner as parties' facade sees it, if it belongs to ``company`` (else ``InvalidAccountError``)."""
+    partner = party_summary(partner_id)
+    if partner is None or partner.company_id != company.pk:
+        raise InvalidAccountError(
+            _("The partner does not belong to %(company)s.") % {"company": company.name}, field="partner_id"
+        )
+    return partner
 
 
 def publish_for_partner(event: Event, *, by: Any, company_id: int, partner_id: int) -> None:

@@ -42,6 +42,7 @@ from concord.modules.accounting.services._support import (
     check_date_open,
     check_same_company,
     default_account,
+    partner_of,
     publish_for_partner,
     round_to,
     settings_for,
@@ -49,7 +50,6 @@ from concord.modules.accounting.services._support import (
 from concord.modules.accounting.services.entries import LineSpec, entry_create, entry_reverse
 from concord.modules.accounting.taxcalc import TaxRule, line_amounts
 from concord.modules.accounting.taxes_default import default_tax_ids_by_product
-from concord.modules.parties.facade import party_summary
 
 __all__ = [
     "InvoiceLineInput",
@@ -266,12 +266,9 @@ def _store_lines(invoice: Invoice, built: list[tuple[InvoiceLine, list[Tax]]]) -
     )
 
 
-def _checked_partner(company: Company, partner_id: int, kind: str) -> Any:
-    partner = party_summary(partner_id)
-    if partner is None or partner.company_id != company.pk:
-        raise InvalidAccountError(
-            _("The partner does not belong to %(company)s.") % {"company": company.name}, field="partner_id"
-        )
+def _active_partner(company: Company, partner_id: int) -> Any:
+    """The partner of ``company``, refused when archived (no new documents for it)."""
+    partner = partner_of(company, partner_id)
     if not partner.is_active:
         raise ValidationFailed(_("%(name)s is archived.") % {"name": partner.name}, field="partner_id")
     return partner
@@ -315,7 +312,7 @@ def invoice_create(
             return existing
     if kind not in InvoiceKind.values:
         raise ValidationFailed(_("Unknown invoice kind %(kind)s.") % {"kind": kind}, field="kind")
-    partner = _checked_partner(company, partner_id, kind)
+    partner = _active_partner(company, partner_id)
     chosen_currency = (currency or partner.currency or company.currency).upper()
     if not is_valid_currency(chosen_currency):
         raise ValidationFailed(_("Unknown currency %(code)s.") % {"code": chosen_currency}, field="currency")
@@ -512,7 +509,7 @@ def invoice_post(*, invoice: Invoice, by: Any) -> Invoice:
             _("The total must be more than zero; for money owed back, make a credit note."), field="lines"
         )
     check_date_open(company, locked.date)
-    partner = _checked_partner(company, locked.partner_id, locked.kind)
+    partner = _active_partner(company, locked.partner_id)
     rate = exchange_rate_on(company=company, currency=locked.currency, on_date=locked.date)
     specs, other_total, due = _entry_lines(locked, partner, rate)
     doc_type = ("R" + locked.journal.code) if locked.is_credit_note else locked.journal.code

@@ -39,13 +39,13 @@ from concord.modules.accounting.services._support import (
     check_journal,
     check_same_company,
     default_account,
+    partner_of,
     publish_for_partner,
     round_to,
     settings_for,
 )
 from concord.modules.accounting.services.entries import LineSpec, entry_create, entry_reverse
 from concord.modules.accounting.services.reconcile import line_unreconcile, lines_reconcile
-from concord.modules.parties.facade import party_summary
 
 __all__ = ["payment_cancel", "payment_register"]
 
@@ -253,11 +253,7 @@ def payment_register(
         )
     if amount <= 0:
         raise ValidationFailed(_("The amount must be more than zero."), field="amount")
-    partner = party_summary(partner_id)
-    if partner is None or partner.company_id != company.pk:
-        raise InvalidAccountError(
-            _("The partner does not belong to %(company)s.") % {"company": company.name}, field="partner_id"
-        )
+    partner = partner_of(company, partner_id)
     check_date_open(company, date)
     locked_invoices, direction, partner_side, pay_currency = _payment_target(
         company=company,
