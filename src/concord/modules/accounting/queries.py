@@ -27,6 +27,7 @@ __all__ = [
     "AccountingSummary",
     "Settlement",
     "accounting_summary",
+    "counter_open_lines",
     "entry_lines",
     "invoice_payments",
     "matched_entries",
@@ -124,6 +125,19 @@ def payment_invoices(payment: Payment) -> list[Settlement]:
     ]
 
 
+def counter_open_lines(invoice: Invoice, *, account_id: int, owed_to_us: bool) -> QuerySet[JournalLine]:
+    """The partner's open lines on the other side of the invoice's account that could settle it: credit
+    (an overpayment, a credit note) when the partner owes us, a refund due to us when we owe them."""
+    others = JournalLine.all_companies.filter(
+        company_id=invoice.company_id,
+        partner_id=invoice.partner_id,
+        account_id=account_id,
+        posted=True,
+        reconciled=False,
+    ).exclude(entry_id=invoice.entry_id)
+    return others.filter(amount_residual__lt=0) if owed_to_us else others.filter(amount_residual__gt=0)
+
+
 def outstanding_credit(invoice: Invoice) -> Decimal:
     """How much credit of the partner (company currency) could settle the invoice now; 0 when none."""
     if invoice.state not in OPEN_STATES or invoice.entry_id is None:
@@ -136,14 +150,7 @@ def outstanding_credit(invoice: Invoice) -> Decimal:
     if own_account is None:
         return ZERO
     account_id, residual = own_account
-    others = JournalLine.objects.filter(
-        company_id=invoice.company_id,
-        partner_id=invoice.partner_id,
-        account_id=account_id,
-        posted=True,
-        reconciled=False,
-    ).exclude(entry_id=invoice.entry_id)
-    others = others.filter(amount_residual__lt=0) if residual > 0 else others.filter(amount_residual__gt=0)
+    others = counter_open_lines(invoice, account_id=account_id, owed_to_us=residual > 0)
     total: Decimal = others.aggregate(total=Sum("amount_residual"))["total"] or ZERO
     return round_to(abs(total), invoice.company.currency)
 

@@ -29,6 +29,7 @@ from concord.modules.accounting.models import (
     JournalLine,
     Reconciliation,
 )
+from concord.modules.accounting.queries import counter_open_lines
 from concord.modules.accounting.services._support import ZERO, default_account, publish_for_partner, round_to
 
 __all__ = ["invoices_refresh", "line_unreconcile", "lines_reconcile"]
@@ -271,15 +272,7 @@ def invoice_open_lines(invoice: Invoice) -> tuple[list[JournalLine], list[Journa
     )
     if not own:
         return [], []
-    owed_to_us = own[0].amount_residual > 0
-    others = JournalLine.all_companies.filter(
-        company_id=invoice.company_id,
-        partner_id=invoice.partner_id,
-        account_id=own[0].account_id,
-        posted=True,
-        reconciled=False,
-    ).exclude(entry_id=invoice.entry_id)
-    others = others.filter(amount_residual__lt=0) if owed_to_us else others.filter(amount_residual__gt=0)
+    others = counter_open_lines(invoice, account_id=own[0].account_id, owed_to_us=own[0].amount_residual > 0)
     return own, list(others.order_by("date", "pk"))
 
 
