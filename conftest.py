@@ -99,3 +99,19 @@ def make_product(db: Any) -> Callable[..., Any]:
         return product_create(company=company, name=name, **fields)
 
     return make
+
+
+@pytest.fixture
+def make_books(db: Any) -> Callable[..., Company]:
+    """``make_books(company, template="th_npae", fiscal_year=2026)``: set up a company's accounting.
+
+    Here, outside the package, so inventory, purchasing or sales tests get books without importing
+    accounting's services.
+    """
+    from concord.modules.accounting.services.setup import accounting_setup
+
+    def make(company: Company, template: str = "th_npae", fiscal_year: int = 2026) -> Company:
+        accounting_setup(company=company, template=template, by=None, fiscal_year=fiscal_year)
+        return company
+
+    return make

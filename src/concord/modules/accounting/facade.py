@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from concord.core.errors import NotFound, ValidationFailed
 from concord.core.identity.models import Company
 from concord.modules.accounting.models import (
+    AccountingSettings,
     Invoice,
     Journal,
     JournalKind,
@@ -35,6 +36,8 @@ __all__ = [
     "InvoiceInfo",
     "InvoiceLineInput",
     "LedgerLine",
+    "account_balance",
+    "books_ready",
     "default_account_id",
     "invoice_cancel",
     "invoice_create_from_lines",
@@ -169,6 +172,11 @@ def invoice_cancel(invoice_id: int, *, by: Any, reason: str = "") -> InvoiceInfo
     return _info(invoice_services.invoice_cancel(invoice=_invoice(invoice_id), by=by, reason=reason))
 
 
+def books_ready(company_id: int) -> bool:
+    """Whether the company has a chart of accounts set up (so other modules can post to it)."""
+    return AccountingSettings.objects.filter(company_id=company_id).exists()
+
+
 def default_account_id(company_id: int, role: str) -> int:
     """The id of the company's default account for ``role`` (inventory, cost_of_sales, receivable...)."""
     return default_account(_company(company_id), role).pk
@@ -214,6 +222,15 @@ def ledger_entry_post(
         company=company, journal=journal, date=date, lines=specs, by=by, ref=ref, origin=origin, post=True
     )
     return EntryInfo(id=entry.pk, number=entry.number, date=entry.date, state=entry.state)
+
+
+def account_balance(*, company_id: int, account_id: int, as_of: dt.date | None = None) -> Decimal:
+    """Debit minus credit posted on one account of the company (up to ``as_of``)."""
+    lines = JournalLine.all_companies.filter(company_id=company_id, account_id=account_id, posted=True)
+    if as_of is not None:
+        lines = lines.filter(date__lte=as_of)
+    total = lines.aggregate(balance=Sum(F("debit") - F("credit")))["balance"]
+    return total or Decimal(0)
 
 
 def partner_balance(*, company_id: int, partner_id: int) -> Decimal:

@@ -6,6 +6,7 @@ id (what other modules store beside a product) or, for the shared units, by code
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ __all__ = [
     "price_for_uom",
     "product_default_taxes",
     "product_get",
+    "products_get",
     "product_tax_provider_register",
     "uom_convert",
 ]
@@ -47,13 +49,15 @@ class ProductInfo:
     sale_price: Money
     purchase_price: Money
     is_active: bool
+    category_id: int | None = None
+
+    @property
+    def is_stocked(self) -> bool:
+        """Goods are kept in stock; services and consumables are not."""
+        return self.kind == "goods"
 
 
-def product_get(product_id: int) -> ProductInfo:
-    """The product with this id, within the caller's company scope; raises ``NotFound``."""
-    product = Product.objects.select_related("uom", "purchase_uom").filter(pk=product_id).first()
-    if product is None:
-        raise NotFound(_("There is no product %(id)s.") % {"id": product_id})
+def _product_info(product: Product) -> ProductInfo:
     return ProductInfo(
         id=product.pk,
         company_id=product.company_id,
@@ -68,7 +72,25 @@ def product_get(product_id: int) -> ProductInfo:
         sale_price=product.sale_price_money,
         purchase_price=product.purchase_price_money,
         is_active=product.is_active,
+        category_id=product.category_id,
     )
+
+
+def product_get(product_id: int) -> ProductInfo:
+    """The product with this id, within the caller's company scope; raises ``NotFound``."""
+    product = Product.objects.select_related("uom", "purchase_uom").filter(pk=product_id).first()
+    if product is None:
+        raise NotFound(_("There is no product %(id)s.") % {"id": product_id})
+    return _product_info(product)
+
+
+def products_get(product_ids: Iterable[int]) -> dict[int, ProductInfo]:
+    """The products with these ids in the caller's company scope, in one query (missing ids are absent)."""
+    wanted = {int(pk) for pk in product_ids}
+    if not wanted:
+        return {}
+    rows = Product.objects.select_related("uom", "purchase_uom").filter(pk__in=wanted)
+    return {product.pk: _product_info(product) for product in rows}
 
 
 def _uom(ref: UomRef) -> Uom:
