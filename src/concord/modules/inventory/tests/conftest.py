@@ -61,7 +61,11 @@ def receive(warehouse: Warehouse, vendor: Any, keeper: User) -> Callable[..., An
         transfer = transfer_create(
             company=warehouse.company,
             kind="receipt",
-            lines=[StockLine(product_id=product.pk, quantity=Decimal(quantity), unit_cost=Decimal(cost), lot_name=lot)],
+            lines=[
+                StockLine(
+                    product_id=product.pk, quantity=Decimal(quantity), unit_cost=Decimal(cost), lot_name=lot
+                )
+            ],
             by=keeper,
             partner_id=vendor.pk,
             warehouse_id=warehouse.pk,
@@ -72,7 +76,9 @@ def receive(warehouse: Warehouse, vendor: Any, keeper: User) -> Callable[..., An
 
 
 def on_hand(product: Any, **filters: Any) -> Decimal:
-    total = Quant.objects.filter(product_id=product.pk, location__usage="internal", **filters).aggregate(t=Sum("quantity"))
+    total = Quant.objects.filter(product_id=product.pk, location__usage="internal", **filters).aggregate(
+        t=Sum("quantity")
+    )
     return total["t"] or Decimal(0)
 
 
@@ -83,5 +89,6 @@ def reserved(product: Any) -> Decimal:
 
 def account_balance(company: Company, role: str) -> Decimal:
     """Debit minus credit posted on the company's default account for ``role`` (through the facade)."""
-    return accounting.account_balance(company_id=company.pk, account_id=accounting.default_account_id(company.pk, role))
-
+    return accounting.account_balance(
+        company_id=company.pk, account_id=accounting.default_account_id(company.pk, role)
+    )

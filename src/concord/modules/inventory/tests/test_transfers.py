@@ -113,17 +113,24 @@ def test_cancel_releases_and_a_done_transfer_cannot_be_cancelled(books, receive,
 def test_change_releases_and_reserves_again(books, receive, wok, keeper, customer):
     receive(wok, 10, "100")
     delivery = deliver(books, keeper, customer, (wok, 4))
-    transfer_update_lines(transfer=delivery, lines=[StockLine(product_id=wok.pk, quantity=Decimal(7))], by=keeper)
+    transfer_update_lines(
+        transfer=delivery, lines=[StockLine(product_id=wok.pk, quantity=Decimal(7))], by=keeper
+    )
     assert reserved(wok) == 7
     with pytest.raises(InsufficientStockError):
-        transfer_update_lines(transfer=delivery, lines=[StockLine(product_id=wok.pk, quantity=Decimal(11))], by=keeper)
+        transfer_update_lines(
+            transfer=delivery, lines=[StockLine(product_id=wok.pk, quantity=Decimal(11))], by=keeper
+        )
     assert reserved(wok) == 7
 
 
 def test_partial_receipt_makes_a_backorder_and_extra_needs_consent(books, warehouse, wok, keeper, vendor):
     receipt = transfer_create(
-        company=books, kind="receipt", lines=[StockLine(product_id=wok.pk, quantity=Decimal(10), unit_cost=Decimal(100))],
-        by=keeper, partner_id=vendor.pk,
+        company=books,
+        kind="receipt",
+        lines=[StockLine(product_id=wok.pk, quantity=Decimal(10), unit_cost=Decimal(100))],
+        by=keeper,
+        partner_id=vendor.pk,
     )
     move = receipt.moves.get()
     with pytest.raises(ValidationFailed, match="more than the 10 expected"):
@@ -132,14 +139,21 @@ def test_partial_receipt_makes_a_backorder_and_extra_needs_consent(books, wareho
     assert on_hand(wok) == 6
     back = Transfer.objects.get(backorder_of=receipt)
     assert back.moves.get().quantity == 4
-    transfer_validate(transfer=back, by=keeper, quantities={back.moves.get().pk: Decimal(5)}, allow_extra=True)
+    transfer_validate(
+        transfer=back, by=keeper, quantities={back.moves.get().pk: Decimal(5)}, allow_extra=True
+    )
     assert on_hand(wok) == 11
 
 
 @pytest.mark.parametrize("quantity", ["0", "-1"])
 def test_zero_and_negative_quantities_are_refused(books, warehouse, wok, keeper, quantity):
     with pytest.raises(ValidationFailed, match="more than zero"):
-        transfer_create(company=books, kind="receipt", lines=[StockLine(product_id=wok.pk, quantity=Decimal(quantity))], by=keeper)
+        transfer_create(
+            company=books,
+            kind="receipt",
+            lines=[StockLine(product_id=wok.pk, quantity=Decimal(quantity))],
+            by=keeper,
+        )
 
 
 def test_unit_of_another_category_is_refused(books, warehouse, wok, keeper):
@@ -147,7 +161,12 @@ def test_unit_of_another_category_is_refused(books, warehouse, wok, keeper):
 
     kg = Uom.objects.get(company=None, code="kg")
     with pytest.raises(ValidationFailed, match="Line 1"):
-        transfer_create(company=books, kind="receipt", lines=[StockLine(product_id=wok.pk, quantity=Decimal(1), uom_id=kg.pk)], by=keeper)
+        transfer_create(
+            company=books,
+            kind="receipt",
+            lines=[StockLine(product_id=wok.pk, quantity=Decimal(1), uom_id=kg.pk)],
+            by=keeper,
+        )
 
 
 def test_source_key_makes_create_idempotent(books, receive, wok, keeper, customer):
