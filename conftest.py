@@ -115,3 +115,22 @@ def make_books(db: Any) -> Callable[..., Company]:
         return company
 
     return make
+
+
+@pytest.fixture
+def make_category(db: Any) -> Callable[..., Any]:
+    """``make_category(company, name, parent=None)``: a catalog product category."""
+    from concord.modules.catalog.services import category_create
+
+    def make(company: Company, name: str = "Cookware", parent: Any = None) -> Any:
+        return category_create(company=company, name=name, parent=parent, by=None)
+
+    return make
+
+
+@pytest.fixture
+def shared_uom(db: Any) -> Callable[[str], Any]:
+    """``shared_uom("kg")``: one of the shared units of measure seeded by the catalog."""
+    from concord.modules.catalog.models import Uom
+
+    return lambda code: Uom.objects.get(company=None, code=code)

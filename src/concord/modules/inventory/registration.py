@@ -27,6 +27,60 @@ def _permissions() -> None:
     )
 
 
+def _navigation() -> None:
+    from concord.core.registry import NavItem, registry
+
+    items = [
+        ("inventory-dashboard", _("Inventory"), "inventory:dashboard", 50),
+        ("inventory-transfers", _("Transfers"), "inventory:transfers", 51),
+        ("inventory-stock", _("Stock"), "inventory:stock", 52),
+        ("inventory-counts", _("Counts"), "inventory:counts", 53),
+        ("inventory-reorder", _("Reorder rules"), "inventory:reorder", 54),
+        ("inventory-valuation", _("Valuation"), "inventory:valuation", 55),
+        ("inventory-settings", _("Inventory settings"), "inventory:settings", 56),
+    ]
+    for key, label, url_name, order in items:
+        registry.nav_items.register(
+            key,
+            NavItem(office="back", label=label, url_name=url_name, permission="inventory.view", order=order),
+        )
+
+
+def _panels() -> None:
+    from concord.core.registry import PartyPanel, ProductPanel, registry
+    from concord.modules.inventory.panels import party_panel_context, party_panel_data, product_panel_context
+
+    registry.party_panels.register(
+        "inventory.deliveries",
+        PartyPanel(
+            key="inventory.deliveries",
+            title=_("Deliveries"),
+            template="inventory/party_panel.html",
+            context=party_panel_context,
+            data=party_panel_data,
+            permission="inventory.view",
+            order=50,
+        ),
+    )
+    registry.product_panels.register(
+        "inventory.stock",
+        ProductPanel(
+            key="inventory.stock",
+            title=_("Stock by location"),
+            template="inventory/product_panel.html",
+            context=product_panel_context,
+            permission="inventory.view",
+            order=20,
+        ),
+    )
+
+
 def register_all() -> None:
     """Called once from ``InventoryConfig.ready()``."""
+    from concord.core.registry import registry
+    from concord.modules.inventory.rest import router
+
     _permissions()
+    _navigation()
+    _panels()
+    registry.api_routers.register("inventory", router)

@@ -45,4 +45,5 @@ __all__ = [
     "TransferKind",
     "TransferState",
     "ValuationLayer",
+    "Warehouse",
 ]

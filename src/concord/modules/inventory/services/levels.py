@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 
 from concord.modules.inventory.models import (
     Location,
@@ -45,41 +45,44 @@ def stock_levels(
     ):
         return {}
     internal = _internal_ids(company_id, warehouse_id)
-    held = {
-        row["product_id"]: row
+    held: dict[int, tuple[Decimal, Decimal]] = {
+        row["product_id"]: (row["on_hand"] or ZERO, row["reserved"] or ZERO)
         for row in Quant.objects.filter(
             company_id=company_id, product_id__in=wanted, location_id__in=internal
         )
         .values("product_id")
         .annotate(on_hand=Sum("quantity"), reserved=Sum("reserved_quantity"))
     }
-    flows = {
-        row["product_id"]: row
-        for row in Move.objects.filter(company_id=company_id, product_id__in=wanted)
+    coming = Q(dest_location_id__in=internal) & ~Q(source_location_id__in=internal)
+    going = Q(source_location_id__in=internal) & ~Q(dest_location_id__in=internal)
+    flows: dict[int, tuple[Decimal, Decimal]] = {}
+    # Separate sums, subtracted here: exact on SQLite too (an expression inside Sum goes through float).
+    for row in (
+        Move.objects.filter(company_id=company_id, product_id__in=wanted)
         .exclude(state__in=_OPEN)
         .values("product_id")
         .annotate(
-            incoming=Sum(
-                F("quantity") - F("quantity_done"),
-                filter=Q(dest_location_id__in=internal) & ~Q(source_location_id__in=internal),
-            ),
-            outgoing=Sum(
-                F("quantity") - F("quantity_done"),
-                filter=Q(source_location_id__in=internal) & ~Q(dest_location_id__in=internal),
-            ),
+            in_all=Sum("quantity", filter=coming),
+            in_done=Sum("quantity_done", filter=coming),
+            out_all=Sum("quantity", filter=going),
+            out_done=Sum("quantity_done", filter=going),
         )
-    }
+    ):
+        flows[row["product_id"]] = (
+            (row["in_all"] or ZERO) - (row["in_done"] or ZERO),
+            (row["out_all"] or ZERO) - (row["out_done"] or ZERO),
+        )
     levels = {}
     for pid in wanted:
-        on_hand = (held.get(pid) or {}).get("on_hand") or ZERO
-        reserved = (held.get(pid) or {}).get("reserved") or ZERO
+        on_hand, reserved = held.get(pid, (ZERO, ZERO))
+        incoming, outgoing = flows.get(pid, (ZERO, ZERO))
         levels[pid] = StockLevel(
             product_id=pid,
             on_hand=on_hand,
             reserved=reserved,
             available=on_hand - reserved,
-            incoming=(flows.get(pid) or {}).get("incoming") or ZERO,
-            outgoing=(flows.get(pid) or {}).get("outgoing") or ZERO,
+            incoming=incoming,
+            outgoing=outgoing,
         )
     return levels
 

@@ -16,11 +16,16 @@ from django.utils import timezone
 from concord.core.identity.models import Company
 from concord.modules.inventory.models import QTY_FIELD_KW, Location, Quant
 
-__all__ = ["quants_add", "quants_reserve_from", "retrying", "subtree_ids"]
+__all__ = ["plain", "quants_add", "quants_reserve_from", "retrying", "subtree_ids"]
 
 T = TypeVar("T")
 ZERO = Decimal(0)
 _RETRY_CODES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+def plain(quantity: Decimal) -> str:
+    """A quantity without trailing zeros, never in exponent form: 20.0000 -> "20", 2.5000 -> "2.5"."""
+    return f"{quantity.normalize():f}"
 
 
 def retrying(attempt: Callable[[], T], *, tries: int = 6) -> T:

@@ -28,6 +28,7 @@ from concord.modules.catalog import facade as catalog
 from concord.modules.inventory.events import StockBelowMinimum
 from concord.modules.inventory.models import LocationUsage, MoveLine, ReorderRule, Warehouse
 from concord.modules.inventory.services.levels import stock_levels
+from concord.modules.inventory.services.quants import plain
 from concord.modules.inventory.services.setup import actor
 
 __all__ = ["DemandSuggestion", "reorder_check", "reorder_rule_save", "reorder_run", "reorder_suggestion"]
@@ -149,10 +150,10 @@ def reorder_check(
             product_id=rule.product_id,
             warehouse_id=warehouse_id,
             vendor_id=rule.vendor_id,
-            forecast_quantity=str(forecast),
-            min_quantity=str(rule.min_quantity),
-            max_quantity=str(rule.max_quantity),
-            quantity_to_order=str(to_order),
+            forecast_quantity=plain(forecast),
+            min_quantity=plain(rule.min_quantity),
+            max_quantity=plain(rule.max_quantity),
+            quantity_to_order=plain(to_order),
             lead_time_days=rule.lead_time_days,
         )
         publish(event, company_id=company.pk)

@@ -46,6 +46,7 @@ from concord.modules.inventory.models import (
 )
 from concord.modules.inventory.services.dto import MoveInfo, StockLine, TransferInfo, WarehouseInfo
 from concord.modules.inventory.services.quants import (
+    plain,
     quants_add,
     quants_change,
     quants_reserve_from,
@@ -171,18 +172,22 @@ def _prepared_lines(
     return prepared, products
 
 
-def transfer_info(transfer: Transfer, moves: Sequence[Move] | None = None) -> TransferInfo:
+def transfer_info(
+    transfer: Transfer, moves: Sequence[Move] | None = None, *, backorder_id: int | bool | None = True
+) -> TransferInfo:
+    """The transfer as a plain value (``moves`` and ``backorder_id`` when the caller knows them)."""
     rows = (
         list(moves)
         if moves is not None
         else list(Move.all_companies.filter(transfer=transfer).order_by("sequence", "pk"))
     )
-    backorder_id = (
-        Transfer.all_companies.filter(backorder_of=transfer)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    if backorder_id is True:
+        backorder_id = (
+            Transfer.all_companies.filter(backorder_of=transfer)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
     return TransferInfo(
         id=transfer.pk,
         company_id=transfer.company_id,
@@ -261,11 +266,47 @@ def transfer_create(
     note: str = "",
 ) -> Transfer:
     """A transfer of ``kind`` with its moves; reserving kinds reserve at once when ``reserve``."""
+    return _transfer_create(
+        company=company,
+        kind=kind,
+        lines=lines,
+        by=by,
+        partner_id=partner_id,
+        warehouse_id=warehouse_id,
+        allow_backorder=allow_backorder,
+        origin=origin,
+        source_key=source_key,
+        scheduled_date=scheduled_date,
+        reserve=reserve,
+        source_location=source_location,
+        dest_location=dest_location,
+        note=note,
+    )[0]
+
+
+def _transfer_create(
+    *,
+    company: Company,
+    kind: str,
+    lines: Sequence[StockLine],
+    by: Any,
+    partner_id: int | None = None,
+    warehouse_id: int | None = None,
+    allow_backorder: bool = False,
+    origin: str = "",
+    source_key: str = "",
+    scheduled_date: dt.date | None = None,
+    reserve: bool = True,
+    source_location: Location | None = None,
+    dest_location: Location | None = None,
+    note: str = "",
+) -> tuple[Transfer, list[Move] | None]:
+    """``transfer_create``, also answering the new moves (None when an earlier call made the transfer)."""
     source_key = (source_key or "").strip()
     if source_key:
         existing = Transfer.all_companies.filter(company_id=company.pk, source_key=source_key).first()
         if existing is not None:
-            return existing
+            return existing, None
     if kind not in KIND_PREFIX or kind == TransferKind.ADJUSTMENT:
         raise ValidationFailed(_("Unknown kind of transfer: %(kind)s.") % {"kind": kind}, field="kind")
     if partner_id is not None:
@@ -351,7 +392,7 @@ def transfer_create(
             transfer,
             by,
         )
-    return transfer
+    return transfer, moves
 
 
 def _reserve(company: Company, transfer: Transfer, moves: Sequence[Move], *, allow_backorder: bool) -> None:
@@ -391,7 +432,7 @@ def _reserve(company: Company, transfer: Transfer, moves: Sequence[Move], *, all
                 name = catalog.product_get(move.product_id).name
                 raise InsufficientStockError(
                     _("Only %(available)s of %(product)s available; %(wanted)s asked for.")
-                    % {"available": _plain(available), "product": name, "wanted": _plain(move.quantity_open)},
+                    % {"available": plain(available), "product": name, "wanted": plain(move.quantity_open)},
                     field="quantity",
                 )
             outcome.append((move, taken))
@@ -406,11 +447,6 @@ def _reserve(company: Company, transfer: Transfer, moves: Sequence[Move], *, all
         move.state = _move_state(move)
     Reservation.all_companies.bulk_create(reservations)
     Move.all_companies.bulk_update([m for m, _t in outcome], ["quantity_reserved", "state"])
-
-
-def _plain(quantity: Decimal) -> str:
-    normal = quantity.normalize()
-    return f"{normal:f}"
 
 
 def _release(moves: Sequence[Move]) -> None:
@@ -537,7 +573,36 @@ def transfer_validate(
     unit_costs: Mapping[int, Decimal] | None = None,
     _from_production: bool = False,
 ) -> Transfer:
-    """Do a transfer: move ``quantities`` (move id -> quantity; default what is reserved or ordered)."""
+    """Do a transfer: move ``quantities`` (move id -> quantity; default what is reserved or ordered).
+
+    Runs in a savepoint retried on a PostgreSQL deadlock or serialization failure, so two
+    validations touching the same quants in another order both end up done.
+    """
+    return retrying(
+        lambda: _transfer_validate(
+            transfer=transfer,
+            by=by,
+            quantities=quantities,
+            lots=lots,
+            backorder=backorder,
+            allow_extra=allow_extra,
+            unit_costs=unit_costs,
+            from_production=_from_production,
+        )
+    )
+
+
+def _transfer_validate(
+    *,
+    transfer: Transfer,
+    by: Any,
+    quantities: Mapping[int, Decimal] | None,
+    lots: Mapping[int, Sequence[tuple[str, Decimal]]] | None,
+    backorder: bool,
+    allow_extra: bool,
+    unit_costs: Mapping[int, Decimal] | None,
+    from_production: bool,
+) -> Transfer:
     transfer = _locked_transfer(transfer.pk)
     if transfer.state == TransferState.DONE:
         return transfer  # a retried validation changes nothing
@@ -545,7 +610,7 @@ def transfer_validate(
         raise TransferStateError(
             _("%(number)s is cancelled: it cannot be validated.") % {"number": transfer.number}
         )
-    if transfer.kind in (TransferKind.CONSUME, TransferKind.PRODUCE) and not _from_production:
+    if transfer.kind in (TransferKind.CONSUME, TransferKind.PRODUCE) and not from_production:
         raise TransferStateError(_("Production transfers are done from their manufacturing order."))
     company = transfer.company
     moves = list(
@@ -582,7 +647,7 @@ def transfer_validate(
                 _(
                     "%(qty)s is more than the %(open)s expected on this line: confirm the extra quantity to accept it."
                 )
-                % {"qty": _plain(qty), "open": _plain(move.quantity_open)},
+                % {"qty": plain(qty), "open": plain(move.quantity_open)},
                 field=f"quantities.{move.pk}",
             )
         wanted[move.pk] = qty
@@ -757,7 +822,7 @@ def transfer_validate(
             "backorder": [None, backorder_transfer.number if backorder_transfer else None],
         },
     )
-    lines = tuple((vm.move.origin_key, vm.move.product_id, _plain(vm.quantity)) for vm in done_moves)
+    lines = tuple((vm.move.origin_key, vm.move.product_id, plain(vm.quantity)) for vm in done_moves)
     event_class = {TransferKind.DELIVERY: DeliveryDone, TransferKind.RECEIPT: ReceiptDone}.get(
         TransferKind(transfer.kind)
     )
@@ -866,10 +931,10 @@ def _take_from_source(
                     raise InsufficientStockError(
                         _("Only %(available)s of %(product)s in %(location)s; %(wanted)s to move.")
                         % {
-                            "available": _plain(got),
+                            "available": plain(got),
                             "product": what,
                             "location": where,
-                            "wanted": _plain(part),
+                            "wanted": plain(part),
                         },
                         field=f"quantities.{move.pk}",
                     )
@@ -897,7 +962,7 @@ def _take_from_source(
                     product_id=move.product_id,
                     lot_id=quant.lot_id,
                     source_location_id=quant.location_id,
-                    dest_location=move.dest_location,
+                    dest_location_id=move.dest_location_id,
                     quantity=take,
                     done_at=now,
                 )
@@ -1073,8 +1138,10 @@ def warehouse_default_info(company_id: int) -> WarehouseInfo:
 
 def transfer_create_info(*, company_id: int, **kwargs: Any) -> TransferInfo:
     with transaction.atomic():
-        transfer = transfer_create(company=_company(company_id), **kwargs)
+        transfer, moves = _transfer_create(company=_company(company_id), **kwargs)
+    if moves is None:
         return transfer_info(transfer)
+    return transfer_info(transfer, moves, backorder_id=None)  # new: its moves are known, no backorder yet
 
 
 def _transfer(transfer_id: int) -> Transfer:

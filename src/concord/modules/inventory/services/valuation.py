@@ -67,7 +67,10 @@ def _methods(company: Company, products: Mapping[int, ProductInfo]) -> dict[int,
             "category_id", "method"
         )
     )
-    return {pid: by_category.get(info.category_id, default) for pid, info in products.items()}
+    return {
+        pid: by_category.get(info.category_id, default) if info.category_id is not None else default
+        for pid, info in products.items()
+    }
 
 
 def value_moves(

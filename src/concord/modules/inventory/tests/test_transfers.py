@@ -84,7 +84,10 @@ def test_backorder_reserves_what_is_there_and_the_rest_follows(books, receive, w
     transfer_validate(transfer=delivery, by=keeper)
     back = Transfer.objects.get(backorder_of=delivery)
     assert on_hand(wok) == 0
-    assert {(m.product_id, m.quantity) for m in back.moves.all()} == {(wok.pk, 2), (lid.pk, 2)}
+    assert {(m.product_id, m.quantity) for m in back.moves.all()} == {
+        (wok.pk, Decimal(2)),
+        (lid.pk, Decimal(2)),
+    }
     assert back.state == "waiting"
     receive(wok, 5, "100")
     receive(lid, 5, "40")
@@ -156,10 +159,8 @@ def test_zero_and_negative_quantities_are_refused(books, warehouse, wok, keeper,
         )
 
 
-def test_unit_of_another_category_is_refused(books, warehouse, wok, keeper):
-    from concord.modules.catalog.models import Uom
-
-    kg = Uom.objects.get(company=None, code="kg")
+def test_unit_of_another_category_is_refused(books, warehouse, wok, keeper, shared_uom):
+    kg = shared_uom("kg")
     with pytest.raises(ValidationFailed, match="Line 1"):
         transfer_create(
             company=books,

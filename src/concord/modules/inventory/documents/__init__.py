@@ -1,0 +1,1 @@
+"""Inventory's printable documents: the picking list."""
