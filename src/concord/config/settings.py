@@ -101,6 +101,9 @@ MODULE_APPS: list[str] = [
     "concord.modules.parties",
     "concord.modules.catalog",
     "concord.modules.accounting",
+    "concord.modules.inventory",
+    "concord.modules.purchasing",
+    "concord.modules.manufacturing",
 ]
 INSTALLED_APPS += [
     *MODULE_APPS,

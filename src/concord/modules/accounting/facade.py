@@ -229,8 +229,8 @@ def account_balance(*, company_id: int, account_id: int, as_of: dt.date | None =
     lines = JournalLine.all_companies.filter(company_id=company_id, account_id=account_id, posted=True)
     if as_of is not None:
         lines = lines.filter(date__lte=as_of)
-    total = lines.aggregate(balance=Sum(F("debit") - F("credit")))["balance"]
-    return total or Decimal(0)
+    sums = lines.aggregate(debit=Sum("debit"), credit=Sum("credit"))  # two sums: exact on SQLite too
+    return (sums["debit"] or Decimal(0)) - (sums["credit"] or Decimal(0))
 
 
 def partner_balance(*, company_id: int, partner_id: int) -> Decimal:

@@ -1,0 +1,1 @@
+"""Manufacturing's write functions: bills of materials and manufacturing orders."""

@@ -1,0 +1,1 @@
+"""Printed RFQs and purchase orders, and emailing them to the vendor."""

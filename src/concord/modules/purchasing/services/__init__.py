@@ -1,0 +1,1 @@
+"""Purchasing's write functions: price lists, orders (RFQ to done), bills, reordering, settings."""
