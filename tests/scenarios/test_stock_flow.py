@@ -37,7 +37,8 @@ from concord.modules.manufacturing.services.orders import order_confirm, order_c
 from concord.modules.purchasing.models import PurchaseBill
 from concord.modules.purchasing.queries import order_match
 from concord.modules.purchasing.services.bills import order_bill_create
-from concord.modules.purchasing.services.orders import OrderLineInput, order_confirm as po_confirm
+from concord.modules.purchasing.services.orders import OrderLineInput
+from concord.modules.purchasing.services.orders import order_confirm as po_confirm
 from concord.modules.purchasing.services.orders import order_create as po_create
 
 CLIENTS = 8

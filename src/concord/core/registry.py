@@ -142,6 +142,23 @@ class PartyPanel:
     balance: Callable[[Any, Any], Decimal | None] | None = None
 
 
+@dataclass(frozen=True)
+class ProductPanel:
+    """One card on a catalog product's page, contributed by another module (stock, sales, purchases).
+
+    It lives in core so that inventory (say) can show a product's stock without catalog importing
+    inventory: ``context(request, product_id)`` feeds ``template``; the card shows only to users who
+    hold ``permission`` in the product's company.
+    """
+
+    key: str
+    title: Any
+    template: str
+    context: Callable[[Any, int], dict[str, Any]]
+    permission: str = ""
+    order: int = 100
+
+
 class Registry:
     """All of Concord's extension points."""
 
@@ -150,6 +167,7 @@ class Registry:
         self.nav_items: ExtensionPoint[NavItem] = ExtensionPoint("nav_items")
         self.dashboard_widgets: ExtensionPoint[DashboardWidget] = ExtensionPoint("dashboard_widgets")
         self.party_panels: ExtensionPoint[PartyPanel] = ExtensionPoint("party_panels")
+        self.product_panels: ExtensionPoint[ProductPanel] = ExtensionPoint("product_panels")
         self.search_providers: ExtensionPoint[Any] = ExtensionPoint("search_providers")
         self.assistant_skills: ExtensionPoint[Any] = ExtensionPoint("assistant_skills")
         self.event_handlers: ExtensionPoint[Any] = ExtensionPoint("event_handlers")

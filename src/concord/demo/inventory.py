@@ -50,7 +50,8 @@ def stock(ctx: DemoContext) -> None:
         )
         if not goods or not vendors or not customers:
             continue
-        tracked = goods[0]
+        # Purchasing's demo buys the first eight goods without lots: track one after them.
+        tracked = goods[min(8, len(goods) - 1)]
         product_tracking_set(company=company, product_id=tracked.pk, tracking="lot", by=ctx.by)
         for batch in range(2):
             key = f"demo:inv:{company.code}:receipt:{batch}"

@@ -98,7 +98,7 @@ def _orders(ctx: DemoContext, company: Company, suppliers: list[Any], products: 
                 for product in chosen
             ],
             by=ctx.by,
-            order_date=ctx.today - dt.timedelta(days=rng.randint(0, 45)),
+            order_date=ctx.today - dt.timedelta(days=rng.randint(0, min(45, ctx.size.rate_history_days - 1))),
             origin=origin,
         )
         _finish(order, plan, ctx)
@@ -113,7 +113,7 @@ def purchasing(ctx: DemoContext) -> None:
             Party.objects.filter(company=company, is_supplier=True, is_active=True).order_by("code")[:4]
         )
         products = list(
-            Product.objects.filter(company=company, is_active=True, kind="goods").order_by("internal_ref")[:8]
+            Product.objects.filter(company=company, is_active=True, kind="goods").order_by("pk")[:8]
         )
         if not suppliers or not products:
             continue

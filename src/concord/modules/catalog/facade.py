@@ -24,8 +24,8 @@ __all__ = [
     "price_for_uom",
     "product_default_taxes",
     "product_get",
-    "products_get",
     "product_tax_provider_register",
+    "products_get",
     "uom_convert",
 ]
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from concord.core.errors import DomainError
 from concord.core.identity.scope import company_scope
 from concord.core.lists.views import Column, ListScreen
+from concord.core.registry import registry
 from concord.core.web.pagination import paginate
 from concord.core.web.session import active_company_with_perm
 from concord.modules.catalog import services
@@ -124,8 +126,29 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "product": product,
             "can_change": _can(request, "catalog.change", product),
             "can_delete": _can(request, "catalog.delete", product),
+            "panels": _product_panels(request, product),
         },
     )
+
+
+def _product_panels(request: HttpRequest, product: Product) -> list[dict[str, Any]]:
+    """The cards other modules registered for a product's page that the user may see, rendered."""
+    visible = sorted(
+        (
+            panel
+            for panel in registry.product_panels.values()
+            if not panel.permission or _can(request, panel.permission, product)
+        ),
+        key=lambda panel: (panel.order, panel.key),
+    )
+    return [
+        {
+            "key": panel.key,
+            "title": panel.title,
+            "html": render_to_string(panel.template, panel.context(request, product.pk), request=request),
+        }
+        for panel in visible
+    ]
 
 
 @login_required

@@ -37,6 +37,9 @@ class InventorySettings(models.Model):
         ),
     )
 
+    def __str__(self) -> str:
+        return f"{self.company_id}: {self.costing_method}"
+
 
 class CategoryCosting(CompanyOwned):
     """The costing method of one product category (FIFO or weighted average)."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from typing import Any
 
@@ -91,8 +93,9 @@ def _warehouse(company: Company, warehouse_id: int | None) -> Warehouse:
 
 
 def _locations_for(company: Company, warehouse: Warehouse, kind: str) -> tuple[Location, Location]:
-    assert warehouse.stock_location is not None
     stock = warehouse.stock_location
+    if stock is None:
+        raise ValidationFailed(_("The warehouse has no stock location."), field="warehouse")
     if kind == TransferKind.RECEIPT:
         return virtual_location(company, LocationUsage.SUPPLIER), stock
     if kind == TransferKind.DELIVERY:
@@ -592,43 +595,57 @@ def transfer_validate(
     )
 
 
-def _transfer_validate(
-    *,
-    transfer: Transfer,
-    by: Any,
-    quantities: Mapping[int, Decimal] | None,
-    lots: Mapping[int, Sequence[tuple[str, Decimal]]] | None,
-    backorder: bool,
-    allow_extra: bool,
-    unit_costs: Mapping[int, Decimal] | None,
-    from_production: bool,
-) -> Transfer:
-    transfer = _locked_transfer(transfer.pk)
-    if transfer.state == TransferState.DONE:
-        return transfer  # a retried validation changes nothing
+@dataclass
+class _Validation:
+    """What one validation works on, passed between its steps."""
+
+    company: Company
+    transfer: Transfer
+    moves: list[Move]
+    wanted: dict[int, Decimal]
+    products: dict[int, ProductInfo]
+    locations: dict[int, Location]
+    now: dt.datetime
+    lot_plan: dict[int, list[tuple[str, Decimal]]] = dataclass_field(default_factory=dict)
+    lot_ids: dict[tuple[int, str], int] = dataclass_field(default_factory=dict)
+    history: list[MoveLine] = dataclass_field(default_factory=list)
+    quantity_delta: dict[int, Decimal] = dataclass_field(default_factory=lambda: defaultdict(Decimal))
+    reserved_delta: dict[int, Decimal] = dataclass_field(default_factory=lambda: defaultdict(Decimal))
+
+    @property
+    def source(self) -> Location:
+        return self.locations[self.transfer.source_location_id]
+
+    @property
+    def dest(self) -> Location:
+        return self.locations[self.transfer.dest_location_id]
+
+
+def _check_can_validate(transfer: Transfer, *, from_production: bool) -> None:
     if transfer.state == TransferState.CANCELLED:
         raise TransferStateError(
             _("%(number)s is cancelled: it cannot be validated.") % {"number": transfer.number}
         )
     if transfer.kind in (TransferKind.CONSUME, TransferKind.PRODUCE) and not from_production:
         raise TransferStateError(_("Production transfers are done from their manufacturing order."))
-    company = transfer.company
-    moves = list(
-        Move.all_companies.filter(transfer=transfer)
-        .exclude(state__in=(MoveState.DONE, MoveState.CANCELLED))
-        .order_by("sequence", "pk")
-    )
-    by_id = {m.pk: m for m in moves}
-    for move_id in quantities or {}:
-        if move_id not in by_id:
-            raise ValidationFailed(
-                _("Move %(id)s is not an open line of this transfer.") % {"id": move_id}, field="quantities"
-            )
-    for move_id in lots or {}:
-        if move_id not in by_id:
-            raise ValidationFailed(
-                _("Move %(id)s is not an open line of this transfer.") % {"id": move_id}, field="lots"
-            )
+
+
+def _wanted_quantities(
+    transfer: Transfer,
+    moves: Sequence[Move],
+    quantities: Mapping[int, Decimal] | None,
+    lots: Mapping[int, Sequence[tuple[str, Decimal]]] | None,
+    *,
+    allow_extra: bool,
+) -> dict[int, Decimal]:
+    """The quantity to do per open move: as given, else what is reserved (or ordered, for receipts)."""
+    open_ids = {m.pk for m in moves}
+    for given, field_name in ((quantities or {}, "quantities"), (lots or {}, "lots")):
+        for move_id in given:
+            if move_id not in open_ids:
+                raise ValidationFailed(
+                    _("Move %(id)s is not an open line of this transfer.") % {"id": move_id}, field=field_name
+                )
     reserving = transfer.kind in _RESERVING_KINDS
     wanted: dict[int, Decimal] = {}
     for move in moves:
@@ -655,123 +672,148 @@ def _transfer_validate(
         raise ValidationFailed(
             _("Nothing to validate: set the quantities done (nothing is reserved yet)."), field="quantities"
         )
-    products = catalog.products_get({m.product_id for m in moves})
-    trackings = _trackings(company, sorted(products))
-    locations = {
-        loc.pk: loc
-        for loc in Location.all_companies.filter(
-            pk__in={transfer.source_location_id, transfer.dest_location_id}
-            | {m.source_location_id for m in moves}
-            | {m.dest_location_id for m in moves}
-        )
-    }
-    source = locations[transfer.source_location_id]
-    dest = locations[transfer.dest_location_id]
-    now = timezone.now()
+    return wanted
 
-    # Lots named for each move: [(lot name, quantity)] (tracked products only).
-    lot_plan: dict[int, list[tuple[str, Decimal]]] = {}
-    for move in moves:
-        qty = wanted[move.pk]
+
+def _lot_plan_of(
+    work: _Validation, move: Move, tracking: str, lots: Mapping[int, Sequence[tuple[str, Decimal]]] | None
+) -> list[tuple[str, Decimal]]:
+    """The lots a tracked move names: [(lot name, quantity)]; empty = take the reserved lots."""
+    qty = work.wanted[move.pk]
+    name_of = work.products[move.product_id].name
+    plan = [((name or "").strip(), _quantity(q, field="lots")) for name, q in (lots or {}).get(move.pk, ())]
+    if not plan and move.lot_name:
+        plan = [(move.lot_name, qty)]
+    if not plan and work.source.is_internal:
+        return []
+    if not plan or any(not name for name, _q in plan):
+        raise LotRequiredError(
+            _("%(product)s is tracked by lot or serial number: name them.") % {"product": name_of},
+            field=f"lots.{move.pk}",
+        )
+    if sum((q for _n, q in plan), ZERO) != qty:
+        raise ValidationFailed(
+            _("The lot quantities of %(product)s add up to a different quantity than done.")
+            % {"product": name_of},
+            field=f"lots.{move.pk}",
+        )
+    names = [name for name, _q in plan]
+    if tracking == Tracking.SERIAL and (any(q != 1 for _n, q in plan) or len(set(names)) != len(names)):
+        raise ValidationFailed(
+            _("Each serial number of %(product)s moves exactly one unit, once.") % {"product": name_of},
+            field=f"lots.{move.pk}",
+        )
+    return plan
+
+
+def _plan_lots(work: _Validation, lots: Mapping[int, Sequence[tuple[str, Decimal]]] | None) -> None:
+    """Check and resolve the lots of tracked products; refuse serial numbers received twice."""
+    trackings = _trackings(work.company, sorted(work.products))
+    for move in work.moves:
         tracking = trackings.get(move.product_id, Tracking.NONE)
-        if qty <= 0 or tracking == Tracking.NONE:
-            continue
-        plan = [
-            ((name or "").strip(), _quantity(q, field="lots")) for name, q in (lots or {}).get(move.pk, ())
-        ]
-        if not plan and move.lot_name:
-            plan = [(move.lot_name, qty)]
-        if not plan and source.is_internal:
-            plan = []  # taken from the reserved lots below
-        elif not plan or any(not name for name, _q in plan):
-            raise LotRequiredError(
-                _("%(product)s is tracked by %(tracking)s: name the lot or serial numbers.")
-                % {"product": products[move.product_id].name, "tracking": Tracking(tracking).label},
-                field=f"lots.{move.pk}",
-            )
-        if plan and sum((q for _n, q in plan), ZERO) != qty:
-            raise ValidationFailed(
-                _("The lot quantities of %(product)s add up to a different quantity than done.")
-                % {"product": products[move.product_id].name},
-                field=f"lots.{move.pk}",
-            )
-        if tracking == Tracking.SERIAL and plan:
-            names = [name for name, _q in plan]
-            if any(q != 1 for _n, q in plan) or len(set(names)) != len(names):
-                raise ValidationFailed(
-                    _("Each serial number of %(product)s moves exactly one unit, once.")
-                    % {"product": products[move.product_id].name},
-                    field=f"lots.{move.pk}",
-                )
-        if plan:
-            lot_plan[move.pk] = plan
-
-    lot_ids = _lots_resolve(company, moves, lot_plan, create=not source.is_internal)
-    if not source.is_internal:
-        serial_moves = [
-            m for m in moves if trackings.get(m.product_id) == Tracking.SERIAL and m.pk in lot_plan
-        ]
-        if serial_moves and dest.is_internal:
-            in_stock = set(
-                Quant.all_companies.filter(
-                    company_id=company.pk,
-                    lot_id__in=[lot_ids[(m.product_id, n)] for m in serial_moves for n, _q in lot_plan[m.pk]],
-                    quantity__gt=0,
-                ).values_list("lot_id", flat=True)
-            )
-            if in_stock:
-                taken = Lot.all_companies.filter(pk__in=in_stock).values_list("name", flat=True)
-                raise ValidationFailed(
-                    _("Serial numbers already in stock: %(names)s.") % {"names": ", ".join(sorted(taken))},
-                    field="lots",
-                )
-
-    history: list[MoveLine] = []
-    quantity_delta: dict[int, Decimal] = defaultdict(Decimal)
-    reserved_delta: dict[int, Decimal] = defaultdict(Decimal)
-    additions: list[tuple[tuple[int, int, int | None], Decimal]] = []
-    if source.is_internal:
-        _take_from_source(
-            company,
-            transfer,
-            moves,
-            wanted,
-            lot_plan,
-            lot_ids,
-            products,
-            quantity_delta,
-            reserved_delta,
-            history,
-            now,
+        if work.wanted[move.pk] > 0 and tracking != Tracking.NONE:
+            plan = _lot_plan_of(work, move, tracking, lots)
+            if plan:
+                work.lot_plan[move.pk] = plan
+    work.lot_ids = _lots_resolve(work.company, work.moves, work.lot_plan, create=not work.source.is_internal)
+    if work.source.is_internal or not work.dest.is_internal:
+        return
+    serial_lots = [
+        work.lot_ids[(m.product_id, n)]
+        for m in work.moves
+        if trackings.get(m.product_id) == Tracking.SERIAL and m.pk in work.lot_plan
+        for n, _q in work.lot_plan[m.pk]
+    ]
+    if not serial_lots:
+        return
+    in_stock = set(
+        Quant.all_companies.filter(
+            company_id=work.company.pk, lot_id__in=serial_lots, quantity__gt=0
+        ).values_list("lot_id", flat=True)
+    )
+    if in_stock:
+        taken = Lot.all_companies.filter(pk__in=in_stock).values_list("name", flat=True)
+        raise ValidationFailed(
+            _("Serial numbers already in stock: %(names)s.") % {"names": ", ".join(sorted(taken))},
+            field="lots",
         )
+
+
+def _move_stock(work: _Validation) -> None:
+    """Write the history lines and change the quants on both sides (a constant number of queries)."""
+    if work.source.is_internal:
+        _take_from_source(work)
     else:
-        for move in moves:
-            qty = wanted[move.pk]
+        for move in work.moves:
+            qty = work.wanted[move.pk]
             if qty <= 0:
                 continue
             parts = (
-                [(lot_ids[(move.product_id, n)], q) for n, q in lot_plan[move.pk]]
-                if move.pk in lot_plan
+                [(work.lot_ids[(move.product_id, n)], q) for n, q in work.lot_plan[move.pk]]
+                if move.pk in work.lot_plan
                 else [(None, qty)]
             )
-            for lot_id, part in parts:
-                history.append(
-                    MoveLine(
-                        company=company,
-                        move=move,
-                        product_id=move.product_id,
-                        lot_id=lot_id,
-                        source_location=source,
-                        dest_location=dest,
-                        quantity=part,
-                        done_at=now,
-                    )
+            work.history.extend(
+                MoveLine(
+                    company=work.company,
+                    move=move,
+                    product_id=move.product_id,
+                    lot_id=lot_id,
+                    source_location=work.source,
+                    dest_location=work.dest,
+                    quantity=part,
+                    done_at=work.now,
                 )
-    if dest.is_internal:
-        additions = [((line.product_id, dest.pk, line.lot_id), line.quantity) for line in history]
-    quants_change(quantity_delta, reserved_delta)
-    quants_add(company, additions)
-    MoveLine.all_companies.bulk_create(history)
+                for lot_id, part in parts
+            )
+    additions = (
+        [((line.product_id, work.dest.pk, line.lot_id), line.quantity) for line in work.history]
+        if work.dest.is_internal
+        else []
+    )
+    quants_change(work.quantity_delta, work.reserved_delta)
+    quants_add(work.company, additions)
+    MoveLine.all_companies.bulk_create(work.history)
+
+
+def _transfer_validate(
+    *,
+    transfer: Transfer,
+    by: Any,
+    quantities: Mapping[int, Decimal] | None,
+    lots: Mapping[int, Sequence[tuple[str, Decimal]]] | None,
+    backorder: bool,
+    allow_extra: bool,
+    unit_costs: Mapping[int, Decimal] | None,
+    from_production: bool,
+) -> Transfer:
+    transfer = _locked_transfer(transfer.pk)
+    if transfer.state == TransferState.DONE:
+        return transfer  # a retried validation changes nothing
+    _check_can_validate(transfer, from_production=from_production)
+    company = transfer.company
+    moves = list(
+        Move.all_companies.filter(transfer=transfer)
+        .exclude(state__in=(MoveState.DONE, MoveState.CANCELLED))
+        .order_by("sequence", "pk")
+    )
+    wanted = _wanted_quantities(transfer, moves, quantities, lots, allow_extra=allow_extra)
+    location_ids = (
+        {transfer.source_location_id, transfer.dest_location_id}
+        | {m.source_location_id for m in moves}
+        | {m.dest_location_id for m in moves}
+    )
+    work = _Validation(
+        company=company,
+        transfer=transfer,
+        moves=moves,
+        wanted=wanted,
+        products=catalog.products_get({m.product_id for m in moves}),
+        locations={loc.pk: loc for loc in Location.all_companies.filter(pk__in=location_ids)},
+        now=timezone.now(),
+    )
+    _plan_lots(work, lots)
+    _move_stock(work)
 
     done_moves: list[ValuedMove] = []
     rest: list[tuple[Move, Decimal]] = []
@@ -783,35 +825,44 @@ def _transfer_validate(
                 move.quantity = move.quantity_done + qty  # the rest moves to the backorder (or is dropped)
             move.quantity_done += qty
             move.state = MoveState.DONE
-            move.done_at = now
-            cost = (unit_costs or {}).get(move.pk)
-            done_moves.append(ValuedMove(move=move, quantity=qty, unit_cost=cost))
+            move.done_at = work.now
+            done_moves.append(ValuedMove(move=move, quantity=qty, unit_cost=(unit_costs or {}).get(move.pk)))
         if remaining > 0:
             rest.append((move, remaining))
     value_moves(
         company=company,
         transfer=transfer,
         done=done_moves,
-        locations=locations,
-        products=products,
-        date=timezone.localdate(now),
+        locations=work.locations,
+        products=work.products,
+        date=timezone.localdate(work.now),
         by=by,
     )
-    untouched = [m for m, _r in rest if wanted[m.pk] <= 0]
     Move.all_companies.bulk_update(
         [vm.move for vm in done_moves],
         ["quantity", "quantity_done", "quantity_reserved", "state", "done_at", "value"],
     )
+    backorder_transfer = _close(work, rest, backorder=backorder, by=by)
+    _announce(work, done_moves, backorder_transfer, by)
+    return transfer
+
+
+def _close(
+    work: _Validation, rest: Sequence[tuple[Move, Decimal]], *, backorder: bool, by: Any
+) -> Transfer | None:
+    """Mark the transfer done; what was not done goes to a backorder or is dropped."""
+    transfer = work.transfer
+    untouched = [m for m, _r in rest if work.wanted[m.pk] <= 0]
     backorder_transfer = None
     if rest and backorder:
-        backorder_transfer = _backorder(company, transfer, rest, untouched, by)
+        backorder_transfer = _backorder(work.company, transfer, rest, untouched, by)
     elif untouched:
         _release(untouched)
         for move in untouched:
             move.state = MoveState.CANCELLED
         Move.all_companies.bulk_update(untouched, ["quantity_reserved", "state"])
     transfer.state = TransferState.DONE
-    transfer.done_at = now
+    transfer.done_at = work.now
     transfer.save(update_fields=["state", "done_at"])
     audit_record(
         actor=actor(by),
@@ -822,6 +873,14 @@ def _transfer_validate(
             "backorder": [None, backorder_transfer.number if backorder_transfer else None],
         },
     )
+    return backorder_transfer
+
+
+def _announce(
+    work: _Validation, done_moves: Sequence[ValuedMove], backorder_transfer: Transfer | None, by: Any
+) -> None:
+    """Publish DeliveryDone / ReceiptDone and check the reorder rules of what moved."""
+    transfer = work.transfer
     lines = tuple((vm.move.origin_key, vm.move.product_id, plain(vm.quantity)) for vm in done_moves)
     event_class = {TransferKind.DELIVERY: DeliveryDone, TransferKind.RECEIPT: ReceiptDone}.get(
         TransferKind(transfer.kind)
@@ -830,7 +889,7 @@ def _transfer_validate(
         _publish(
             event_class(
                 transfer_id=transfer.pk,
-                company_id=company.pk,
+                company_id=work.company.pk,
                 partner_id=transfer.partner_id,
                 number=transfer.number,
                 origin=transfer.origin,
@@ -843,8 +902,7 @@ def _transfer_validate(
         )
     from concord.modules.inventory.services.reorder import reorder_check
 
-    reorder_check(company=company, warehouse_id=transfer.warehouse_id, product_ids=sorted(products))
-    return transfer
+    reorder_check(company=work.company, warehouse_id=transfer.warehouse_id, product_ids=sorted(work.products))
 
 
 def _lots_resolve(
@@ -877,20 +935,56 @@ def _lots_resolve(
     return lots
 
 
-def _take_from_source(
-    company: Company,
-    transfer: Transfer,
-    moves: Sequence[Move],
-    wanted: Mapping[int, Decimal],
-    lot_plan: Mapping[int, list[tuple[str, Decimal]]],
-    lot_ids: Mapping[tuple[int, str], int],
-    products: Mapping[int, ProductInfo],
-    quantity_delta: dict[int, Decimal],
-    reserved_delta: dict[int, Decimal],
-    history: list[MoveLine],
-    now: dt.datetime,
+def _reserve_again(
+    work: _Validation, redo: Sequence[Move], reservations: dict[int, list[Reservation]]
 ) -> None:
+    """Give back what ``redo`` reserved and reserve exactly what is done now (named lots first)."""
+    company, transfer, wanted = work.company, work.transfer, work.wanted
+    lot_plan, lot_ids, products = work.lot_plan, work.lot_ids, work.products
+    _release(redo)
+    for move in redo:
+        reservations.pop(move.pk, None)
+    location_ids = subtree_ids(company, transfer.source_location)
+    candidates: dict[int, list[Quant]] = defaultdict(list)
+    for quant in Quant.all_companies.filter(
+        company_id=company.pk, product_id__in={m.product_id for m in redo}, location_id__in=location_ids
+    ).order_by("product_id", "incoming_date", "pk"):
+        candidates[quant.product_id].append(quant)
+    new_rows = []
+    for move in sorted(redo, key=lambda m: (m.product_id, m.pk)):
+        plan = lot_plan.get(move.pk) or [("", wanted[move.pk])]
+        for name, part in plan:
+            usable = [q for q in candidates[move.product_id] if q.quantity > q.reserved_quantity]
+            if name:
+                lot_id = lot_ids[(move.product_id, name)]
+                usable = [q for q in usable if q.lot_id == lot_id]
+            taken = quants_reserve_from(usable, part)
+            got = sum((amount for _q, amount in taken), ZERO)
+            if got < part:
+                where = transfer.source_location.full_name
+                what = products[move.product_id].name + (f" ({name})" if name else "")
+                raise InsufficientStockError(
+                    _("Only %(available)s of %(product)s in %(location)s; %(wanted)s to move.")
+                    % {
+                        "available": plain(got),
+                        "product": what,
+                        "location": where,
+                        "wanted": plain(part),
+                    },
+                    field=f"quantities.{move.pk}",
+                )
+            for quant, amount in taken:
+                row = Reservation(company=company, move=move, quant=quant, quantity=amount)
+                new_rows.append(row)
+                reservations[move.pk].append(row)
+        move.quantity_reserved = sum((r.quantity for r in reservations[move.pk]), ZERO)
+    Reservation.all_companies.bulk_create(new_rows)
+
+
+def _take_from_source(work: _Validation) -> None:
     """Take the done quantities out of internal quants: reserved ones first, else reserve the rest now."""
+    company, moves, wanted, lot_plan, now = work.company, work.moves, work.wanted, work.lot_plan, work.now
+    quantity_delta, reserved_delta, history = work.quantity_delta, work.reserved_delta, work.history
     active = [m for m in moves if wanted[m.pk] > 0]
     reservations: dict[int, list[Reservation]] = defaultdict(list)
     for row in (
@@ -906,44 +1000,7 @@ def _take_from_source(
         if m.pk in lot_plan or sum((r.quantity for r in reservations[m.pk]), ZERO) < wanted[m.pk]
     ]
     if redo:
-        _release(redo)
-        for move in redo:
-            reservations.pop(move.pk, None)
-        location_ids = subtree_ids(company, transfer.source_location)
-        candidates: dict[int, list[Quant]] = defaultdict(list)
-        for quant in Quant.all_companies.filter(
-            company_id=company.pk, product_id__in={m.product_id for m in redo}, location_id__in=location_ids
-        ).order_by("product_id", "incoming_date", "pk"):
-            candidates[quant.product_id].append(quant)
-        new_rows = []
-        for move in sorted(redo, key=lambda m: (m.product_id, m.pk)):
-            plan = lot_plan.get(move.pk) or [("", wanted[move.pk])]
-            for name, part in plan:
-                usable = [q for q in candidates[move.product_id] if q.quantity > q.reserved_quantity]
-                if name:
-                    lot_id = lot_ids[(move.product_id, name)]
-                    usable = [q for q in usable if q.lot_id == lot_id]
-                taken = quants_reserve_from(usable, part)
-                got = sum((amount for _q, amount in taken), ZERO)
-                if got < part:
-                    where = transfer.source_location.full_name
-                    what = products[move.product_id].name + (f" ({name})" if name else "")
-                    raise InsufficientStockError(
-                        _("Only %(available)s of %(product)s in %(location)s; %(wanted)s to move.")
-                        % {
-                            "available": plain(got),
-                            "product": what,
-                            "location": where,
-                            "wanted": plain(part),
-                        },
-                        field=f"quantities.{move.pk}",
-                    )
-                for quant, amount in taken:
-                    row = Reservation(company=company, move=move, quant=quant, quantity=amount)
-                    new_rows.append(row)
-                    reservations[move.pk].append(row)
-            move.quantity_reserved = sum((r.quantity for r in reservations[move.pk]), ZERO)
-        Reservation.all_companies.bulk_create(new_rows)
+        _reserve_again(work, redo, reservations)
     spent: list[int] = []
     shrunk: list[Reservation] = []
     for move in active:
@@ -1126,7 +1183,8 @@ def production_done(
 def warehouse_default_info(company_id: int) -> WarehouseInfo:
     with transaction.atomic():
         warehouse = warehouse_default(_company(company_id))
-    assert warehouse.stock_location_id is not None
+    if warehouse.stock_location_id is None:
+        raise ValidationFailed(_("The warehouse has no stock location."), field="warehouse")
     return WarehouseInfo(
         id=warehouse.pk,
         company_id=warehouse.company_id,

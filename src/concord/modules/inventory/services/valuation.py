@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -73,6 +73,94 @@ def _methods(company: Company, products: Mapping[int, ProductInfo]) -> dict[int,
     }
 
 
+@dataclass
+class _Books:
+    """The accounts one transfer's values post to: debit and credit per account role."""
+
+    debit: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    credit: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+
+def _locked_costs(
+    company: Company, product_ids: list[int], methods: Mapping[int, str]
+) -> dict[int, ProductCost]:
+    """The products' running totals, locked in product order (created when missing)."""
+
+    def read() -> dict[int, ProductCost]:
+        rows = (
+            ProductCost.all_companies.select_for_update()
+            .filter(company_id=company.pk, product_id__in=product_ids)
+            .order_by("product_id")
+        )
+        return {row.product_id: row for row in rows}
+
+    costs = read()
+    missing = [pid for pid in product_ids if pid not in costs]
+    if missing:
+        ProductCost.all_companies.bulk_create(
+            [ProductCost(company=company, product_id=pid, method=methods[pid]) for pid in missing],
+            ignore_conflicts=True,
+        )
+        costs = read()
+    return costs
+
+
+def _open_fifo_layers(company: Company, product_ids: list[int]) -> dict[int, list[ValuationLayer]]:
+    layers: dict[int, list[ValuationLayer]] = defaultdict(list)
+    if product_ids:
+        for layer in (
+            ValuationLayer.all_companies.select_for_update()
+            .filter(company_id=company.pk, product_id__in=product_ids, remaining_quantity__gt=0)
+            .order_by("pk")
+        ):
+            layers[layer.product_id].append(layer)
+    return layers
+
+
+def _value_out(
+    cost: ProductCost,
+    quantity: Decimal,
+    layers: list[ValuationLayer],
+    touched: dict[int, ValuationLayer],
+    currency: str,
+) -> Decimal:
+    """What ``quantity`` leaving stock is worth: the oldest layers (FIFO) or the average."""
+    if cost.method == CostingMethod.FIFO:
+        return _take_fifo(layers, quantity, touched, currency, cost)
+    if cost.quantity > 0 and quantity >= cost.quantity:
+        return cost.value
+    if cost.quantity > 0:
+        return _round(cost.value * quantity / cost.quantity, currency)
+    return ZERO
+
+
+def _post(company: Company, transfer: Transfer, books: _Books, date: dt.date, by: Any) -> int | None:
+    """One entry for the transfer's values, when the company keeps books and posts valuation."""
+    if not (inventory_settings(company).post_valuation and accounting.books_ready(company.pk)):
+        return None
+    label, partner_id = transfer.number, transfer.partner_id
+    lines = [
+        accounting.LedgerLine(debit=amount, account_role=role, label=label, partner_id=partner_id)
+        for role, amount in sorted(books.debit.items())
+        if amount
+    ] + [
+        accounting.LedgerLine(credit=amount, account_role=role, label=label, partner_id=partner_id)
+        for role, amount in sorted(books.credit.items())
+        if amount
+    ]
+    if not lines:
+        return None
+    entry = accounting.ledger_entry_post(
+        company_id=company.pk,
+        date=date,
+        lines=lines,
+        by=by,
+        ref=transfer.number,
+        origin=_("Stock valuation %(number)s") % {"number": transfer.number},
+    )
+    return entry.id
+
+
 def value_moves(
     *,
     company: Company,
@@ -89,44 +177,25 @@ def value_moves(
     relevant: list[tuple[ValuedMove, int]] = []  # (valued move, +1 incoming / -1 outgoing)
     for item in done:
         source, dest = locations[item.move.source_location_id], locations[item.move.dest_location_id]
-        if source.is_internal == dest.is_internal or item.quantity <= 0:
-            continue
-        relevant.append((item, 1 if dest.is_internal else -1))
+        if source.is_internal != dest.is_internal and item.quantity > 0:
+            relevant.append((item, 1 if dest.is_internal else -1))
     if not relevant:
         return []
     product_ids = sorted({item.move.product_id for item, _sign in relevant})
-    costs = {
-        row.product_id: row
-        for row in ProductCost.all_companies.select_for_update().filter(
-            company_id=company.pk, product_id__in=product_ids
-        )
-    }
-    methods = _methods(company, {pid: products[pid] for pid in product_ids})
-    missing = [pid for pid in product_ids if pid not in costs]
-    if missing:
-        ProductCost.all_companies.bulk_create(
-            [ProductCost(company=company, product_id=pid, method=methods[pid]) for pid in missing],
-            ignore_conflicts=True,
-        )
-        costs = {
-            row.product_id: row
-            for row in ProductCost.all_companies.select_for_update().filter(
-                company_id=company.pk, product_id__in=product_ids
-            )
+    costs = _locked_costs(
+        company, product_ids, _methods(company, {pid: products[pid] for pid in product_ids})
+    )
+    outgoing_fifo = sorted(
+        {
+            item.move.product_id
+            for item, sign in relevant
+            if sign < 0 and costs[item.move.product_id].method == CostingMethod.FIFO
         }
-    fifo_products = [pid for pid in product_ids if costs[pid].method == CostingMethod.FIFO]
-    open_layers: dict[int, list[ValuationLayer]] = defaultdict(list)
-    if any(sign < 0 and item.move.product_id in fifo_products for item, sign in relevant):
-        for layer in (
-            ValuationLayer.all_companies.select_for_update()
-            .filter(company_id=company.pk, product_id__in=fifo_products, remaining_quantity__gt=0)
-            .order_by("pk")
-        ):
-            open_layers[layer.product_id].append(layer)
+    )
+    open_layers = _open_fifo_layers(company, outgoing_fifo)
     new_layers: list[ValuationLayer] = []
-    touched_layers: dict[int, ValuationLayer] = {}
-    debit: dict[str, Decimal] = defaultdict(Decimal)
-    credit: dict[str, Decimal] = defaultdict(Decimal)
+    touched: dict[int, ValuationLayer] = {}
+    books = _Books()
     for item, sign in relevant:
         move, quantity = item.move, item.quantity
         cost = costs[move.product_id]
@@ -135,79 +204,39 @@ def value_moves(
             if unit_cost is None:
                 unit_cost = _current_unit_cost(cost, products[move.product_id], currency)
             value = _round(quantity * unit_cost, currency)
-            layer = ValuationLayer(
-                company=company,
-                product_id=move.product_id,
-                move=move,
-                date=date,
-                quantity=quantity,
-                unit_cost=unit_cost,
-                value=value,
-                remaining_quantity=quantity,
-                remaining_value=value,
-                description=transfer.number,
-            )
-            cost.quantity += quantity
-            cost.value += value
+            remaining = (quantity, value)
             counterpart = _COUNTERPART_ROLE[LocationUsage(locations[move.source_location_id].usage)]
-            debit["inventory"] += value
-            credit[counterpart] += value
+            books.debit["inventory"] += value
+            books.credit[counterpart] += value
         else:
-            if cost.method == CostingMethod.FIFO:
-                value = _take_fifo(open_layers[move.product_id], quantity, touched_layers, currency, cost)
-            elif cost.quantity > 0 and quantity >= cost.quantity:
-                value = cost.value
-            elif cost.quantity > 0:
-                value = _round(cost.value * quantity / cost.quantity, currency)
-            else:
-                value = ZERO
-            layer = ValuationLayer(
-                company=company,
-                product_id=move.product_id,
-                move=move,
-                date=date,
-                quantity=-quantity,
-                unit_cost=(value / quantity).quantize(Decimal("0.000001")) if quantity else ZERO,
-                value=-value,
-                description=transfer.number,
-            )
-            cost.quantity -= quantity
-            cost.value -= value
+            value = _value_out(cost, quantity, open_layers[move.product_id], touched, currency)
+            unit_cost = (value / quantity).quantize(Decimal("0.000001"))
+            remaining = (ZERO, ZERO)
             counterpart = _COUNTERPART_ROLE[LocationUsage(locations[move.dest_location_id].usage)]
-            debit[counterpart] += value
-            credit["inventory"] += value
+            books.debit[counterpart] += value
+            books.credit["inventory"] += value
+        layer = ValuationLayer(
+            company=company,
+            product_id=move.product_id,
+            move=move,
+            date=date,
+            quantity=sign * quantity,
+            unit_cost=unit_cost,
+            value=sign * value,
+            remaining_quantity=remaining[0],
+            remaining_value=remaining[1],
+            description=transfer.number,
+        )
+        cost.quantity += layer.quantity
+        cost.value += layer.value
         move.value += layer.value
         new_layers.append(layer)
-    if touched_layers:
+    if touched:
         ValuationLayer.all_companies.bulk_update(
-            list(touched_layers.values()), ["remaining_quantity", "remaining_value"]
+            list(touched.values()), ["remaining_quantity", "remaining_value"]
         )
     ProductCost.all_companies.bulk_update([costs[pid] for pid in product_ids], ["quantity", "value"])
-    entry_id = None
-    if post and inventory_settings(company).post_valuation and accounting.books_ready(company.pk):
-        lines = [
-            accounting.LedgerLine(
-                debit=amount, account_role=role, label=transfer.number, partner_id=transfer.partner_id
-            )
-            for role, amount in sorted(debit.items())
-            if amount
-        ] + [
-            accounting.LedgerLine(
-                credit=amount, account_role=role, label=transfer.number, partner_id=transfer.partner_id
-            )
-            for role, amount in sorted(credit.items())
-            if amount
-        ]
-        if lines:
-            entry = accounting.ledger_entry_post(
-                company_id=company.pk,
-                date=date,
-                lines=lines,
-                by=by,
-                ref=transfer.number,
-                origin=_("Stock valuation %(number)s") % {"number": transfer.number},
-            )
-            entry_id = entry.id
+    entry_id = _post(company, transfer, books, date, by) if post else None
     for layer in new_layers:
         layer.entry_id = entry_id
     ValuationLayer.all_companies.bulk_create(new_layers)

@@ -98,7 +98,7 @@ def test_receipt_then_delivery_through_the_api(api, books, warehouse, wok, custo
     )
 
 
-def test_refusals_422_404_409(api, books, warehouse, wok, customer, make_company, make_books, make_product):  # noqa: PLR0917 - pytest passes fixtures by position
+def test_refusals_422_404_409(api, books, warehouse, wok, customer, make_company, make_books, make_product):
     response = _receipt(api, wok, quantity="0")
     assert response.status_code == 422
     assert "lines.1.quantity" in error_of(response)["fields"]
@@ -129,7 +129,7 @@ def test_refusals_422_404_409(api, books, warehouse, wok, customer, make_company
     assert api.post(f"{BASE}/transfers/{receipt['id']}/reserve").status_code == 409
 
 
-def test_validate_with_lots_and_trace_the_lot(api, books, warehouse, wok, keeper, customer, vendor):  # noqa: PLR0917 - pytest passes fixtures by position
+def test_validate_with_lots_and_trace_the_lot(api, books, warehouse, wok, keeper, customer, vendor):
     product_tracking_set(company=books, product_id=wok.pk, tracking="lot", by=keeper)
     receipt = _receipt(api, wok, quantity="5", partner_id=vendor.pk).json()
     move_id = receipt["moves"][0]["id"]

@@ -34,7 +34,7 @@ def test_a_lot_tracked_product_needs_its_lot_and_is_traced(
     books, warehouse, receive, wok, keeper, customer, vendor
 ):
     product_tracking_set(company=books, product_id=wok.pk, tracking="lot", by=keeper)
-    with pytest.raises(LotRequiredError, match="name the lot"):
+    with pytest.raises(LotRequiredError, match="tracked by lot or serial number"):
         receive(wok, 5, "100")
     assert on_hand(wok) == 0
     receive(wok, 5, "100", lot="L-2026-01")

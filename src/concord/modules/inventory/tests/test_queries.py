@@ -28,7 +28,7 @@ def _deliver(books, keeper, customer, product, quantity, **kwargs):
     )
 
 
-def test_dashboard_shows_on_hand_reserved_available_incoming_outgoing(  # noqa: PLR0917 - pytest passes fixtures by position
+def test_dashboard_shows_on_hand_reserved_available_incoming_outgoing(
     books, warehouse, receive, wok, lid, keeper, customer, vendor, django_assert_max_num_queries
 ):
     receive(wok, 10, "200")
@@ -71,7 +71,7 @@ def test_dashboard_queries_do_not_grow_with_products(
     assert len(data.rows) == 12
 
 
-def test_valuation_report_equals_the_ledger(books, warehouse, receive, wok, lid, keeper, customer):  # noqa: PLR0917 - pytest passes fixtures by position
+def test_valuation_report_equals_the_ledger(books, warehouse, receive, wok, lid, keeper, customer):
     receive(wok, 10, "100")
     receive(wok, 10, "130")
     receive(lid, 5, "40")
@@ -87,7 +87,7 @@ def test_valuation_report_equals_the_ledger(books, warehouse, receive, wok, lid,
     assert report.difference == 0
 
 
-def test_traceability_of_a_lot_received_then_delivered(  # noqa: PLR0917 - pytest passes fixtures by position
+def test_traceability_of_a_lot_received_then_delivered(
     books, warehouse, receive, wok, keeper, customer, vendor
 ):
     product_tracking_set(company=books, product_id=wok.pk, tracking="lot", by=keeper)
@@ -110,7 +110,7 @@ def test_traceability_of_a_lot_received_then_delivered(  # noqa: PLR0917 - pytes
     assert (trace.received, trace.shipped) == (Decimal(5), Decimal(2))
 
 
-def test_party_transfers_lists_receipts_and_deliveries(  # noqa: PLR0917 - pytest passes fixtures by position
+def test_party_transfers_lists_receipts_and_deliveries(
     books, warehouse, receive, wok, keeper, customer, vendor
 ):
     receipt = receive(wok, 5, "100")

@@ -51,7 +51,7 @@ def _delivery(books, keeper, customer, product, quantity, **kwargs) -> Transfer:
 
 
 @pytest.fixture
-def stocked(books, warehouse, receive, wok, keeper, customer):  # noqa: PLR0917 - pytest passes fixtures by position
+def stocked(books, warehouse, receive, wok, keeper, customer):
     product_tracking_set(company=books, product_id=wok.pk, tracking="lot", by=keeper)
     receipt = receive(wok, 10, "200", lot="LOT-A")
     delivery = _delivery(books, keeper, customer, wok, 4)
@@ -180,7 +180,7 @@ def test_a_unit_of_another_kind_shows_the_services_message(as_keeper, warehouse,
     assert not Transfer.objects.exists()
 
 
-def test_validating_a_cancelled_transfer_shows_an_error(as_keeper, books, keeper, customer, receive, wok):  # noqa: PLR0917 - pytest passes fixtures by position
+def test_validating_a_cancelled_transfer_shows_an_error(as_keeper, books, keeper, customer, receive, wok):
     receive(wok, 5, "100")
     delivery = _delivery(books, keeper, customer, wok, 2)
     transfer_cancel(transfer=delivery, by=keeper)
@@ -191,7 +191,7 @@ def test_validating_a_cancelled_transfer_shows_an_error(as_keeper, books, keeper
     assert "cancelled" in response.content.decode()
 
 
-def test_short_stock_and_extra_quantities_show_on_the_line(as_keeper, books, keeper, customer, receive, wok):  # noqa: PLR0917 - pytest passes fixtures by position
+def test_short_stock_and_extra_quantities_show_on_the_line(as_keeper, books, keeper, customer, receive, wok):
     receive(wok, 5, "100")
     delivery = _delivery(books, keeper, customer, wok, 2)
     move = delivery.moves.get()
@@ -219,7 +219,7 @@ def test_validate_names_lots_of_a_tracked_product(as_keeper, stocked, wok):
     assert stocked["receipt"].number in html
 
 
-def test_check_availability_and_cancel_buttons(as_keeper, books, keeper, customer, receive, wok):  # noqa: PLR0917 - pytest passes fixtures by position
+def test_check_availability_and_cancel_buttons(as_keeper, books, keeper, customer, receive, wok):
     delivery = _delivery(books, keeper, customer, wok, 2, allow_backorder=True)
     assert delivery.state == "waiting"
     receive(wok, 5, "100")
@@ -231,7 +231,7 @@ def test_check_availability_and_cancel_buttons(as_keeper, books, keeper, custome
     assert delivery.state == "cancelled"
 
 
-def test_picking_list_pdf_prints_number_and_thai_and_khmer_names(  # noqa: PLR0917 - pytest passes fixtures by position
+def test_picking_list_pdf_prints_number_and_thai_and_khmer_names(
     as_keeper, books, keeper, customer, receive, make_product
 ):
     thai = make_product(books, "กระทะเหล็กคาร์บอน")

@@ -68,8 +68,9 @@ def test_detail_page_shows_header_panels_and_timeline_within_the_query_budget(
     client.get(reverse("web:home"))  # the session and language are settled before counting
     # 8 for the page (party, addresses, contacts, tags, roles, people, audit entries, events), 8 for
     # the session, the sign-in checks and the shell (navigation, company switcher), and 2 for the
-    # accounting panel (the partner's documents, their open items, which also give the header balance).
-    with django_assert_max_num_queries(18):
+    # accounting panel (the partner's documents, their open items, which also give the header balance),
+    # and 1 for the inventory panel (the partner's latest receipts and deliveries).
+    with django_assert_max_num_queries(19):
         page = client.get(reverse("parties:detail", args=[organization.pk]))
     assert page.status_code == 200
     html = page.content.decode()
