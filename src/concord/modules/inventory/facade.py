@@ -184,7 +184,10 @@ def transfer_get(transfer_id: int) -> TransferInfo | None:
 
 
 def transfers_by_source(company_id: int, source_prefix: str) -> list[TransferInfo]:
-    """Transfers whose ``source_key`` starts with ``source_prefix``, with their backorders, oldest first."""
+    """Transfers whose ``source_key`` is ``source_prefix`` or starts with it and ":", with their backorders.
+
+    ``"purchasing.order:1"`` finds that order's receipts (and ``"purchasing.order:1:..."``), never order 10's.
+    """
     return transfer_services.transfers_by_source_info(company_id, source_prefix)
 
 

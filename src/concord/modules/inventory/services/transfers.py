@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1237,7 +1238,9 @@ def transfer_info_or_none(transfer_id: int) -> TransferInfo | None:
 
 def transfers_by_source_info(company_id: int, source_prefix: str) -> list[TransferInfo]:
     roots = list(
-        Transfer.objects.filter(company_id=company_id, source_key__startswith=source_prefix).order_by("pk")
+        Transfer.objects.filter(company_id=company_id)
+        .filter(Q(source_key=source_prefix) | Q(source_key__startswith=f"{source_prefix}:"))
+        .order_by("pk")
     )
     found: list[Transfer] = []
     frontier = roots

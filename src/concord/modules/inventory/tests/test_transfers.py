@@ -176,3 +176,27 @@ def test_source_key_makes_create_idempotent(books, receive, wok, keeper, custome
     second = deliver(books, keeper, customer, (wok, 2), source_key="sales.order:1")
     assert first.pk == second.pk
     assert reserved(wok) == 2
+
+
+def test_moving_more_than_a_shelf_holds_is_refused_and_moves_nothing(books, warehouse, receive, wok, keeper):
+    from concord.modules.inventory.services.setup import location_create
+
+    shelf = location_create(company=books, name="A1", parent=warehouse.stock_location, by=keeper)
+    receive(wok, 5, "100")
+    to_shelf = transfer_create(
+        company=books,
+        kind="internal",
+        lines=[StockLine(product_id=wok.pk, quantity=Decimal(3))],
+        by=keeper,
+        dest_location=shelf,
+        reserve=False,
+    )
+    move = to_shelf.moves.get()
+    with pytest.raises(InsufficientStockError, match="Only 5 of Carbon steel wok 36 cm"):
+        transfer_validate(transfer=to_shelf, by=keeper, quantities={move.pk: Decimal(6)}, allow_extra=True)
+    assert on_hand(wok, location=shelf) == 0
+    transfer_validate(transfer=to_shelf, by=keeper, quantities={move.pk: Decimal(3)})
+    assert on_hand(wok, location=shelf) == 3
+    assert on_hand(wok) == 5  # still in the warehouse: an internal move values nothing
+    assert account_balance(books, "inventory") == Decimal("500.00")
+    quants_equal_history(books)
