@@ -92,7 +92,11 @@ def make_partner(db: Any) -> Callable[..., Any]:
 @pytest.fixture
 def make_product(db: Any) -> Callable[..., Any]:
     """``make_product(company, name=..., **fields)``: a catalog product made through the catalog services."""
+    from concord.modules.catalog.reference_units import reference_units_ensure
     from concord.modules.catalog.services import product_create
+
+    # A transactional test runs after others flushed the tables, the seeded shared units with them.
+    reference_units_ensure()
 
     def make(company: Company, name: str = "Carbon steel wok 36 cm", **fields: Any) -> Any:
         fields.setdefault("by", None)

@@ -39,8 +39,12 @@ def stock(ctx: DemoContext) -> None:
         if warehouse.stock_location is None:
             continue
         _shelves(ctx, company, warehouse.stock_location)
+        # The first 40 goods (the catalog's, made before manufacturing's): enough stock to show, and the
+        # large demo's thousands of products do not each get a receipt line.
         goods = list(
-            Product.objects.filter(company=company, kind=ProductKind.GOODS, is_active=True).order_by("pk")
+            Product.objects.filter(company=company, kind=ProductKind.GOODS, is_active=True).order_by("pk")[
+                :40
+            ]
         )
         vendors = list(
             Party.objects.filter(company=company, is_supplier=True, is_active=True).order_by("pk")[:5]

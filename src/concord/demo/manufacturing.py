@@ -85,7 +85,7 @@ def _boms(ctx: DemoContext, company: Company, products: dict[str, Product]) -> N
             lines=[BomLineInput(products[part].pk, Decimal(qty)) for part, qty in lines],
             by=ctx.by,
         )
-        ctx.count("bills of materials")
+        ctx.count("manufacturing bills of materials")
 
 
 def _components_received(ctx: DemoContext, company: Company, products: dict[str, Product]) -> None:

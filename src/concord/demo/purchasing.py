@@ -35,7 +35,7 @@ _APPROVAL_AMOUNT = Decimal(200_000)
 
 
 def _orders_per_company(ctx: DemoContext) -> int:
-    return len(_PLAN) if ctx.size.name == "small" else len(_PLAN) * 10
+    return len(_PLAN) if ctx.size.name == "small" else len(_PLAN) * 2
 
 
 def _price_lists(ctx: DemoContext, company: Company, suppliers: list[Any], products: list[Any]) -> None:
