@@ -10,7 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from concord.core.money.money import Money
 from concord.demo.steps import DemoContext, demo_step
+from concord.modules.catalog.facade import price_for_uom
 from concord.modules.catalog.models import Product, ProductKind
 from concord.modules.inventory.errors import InsufficientStockError
 from concord.modules.inventory.models import InventoryCount, Location, ReorderRule, Transfer, TransferState
@@ -23,8 +25,10 @@ from concord.modules.parties.models import Party
 
 
 def _receipt_cost(product: Product, company_currency: str) -> Decimal:
+    """A unit cost per stock unit: the purchase price restated from its purchase unit, else 60% of the sale price."""
     if product.purchase_price and product.purchase_currency == company_currency:
-        return product.purchase_price
+        price = Money(product.purchase_price, company_currency)
+        return price_for_uom(price, product.purchase_uom_id, product.uom_id).amount
     if product.sale_price and product.sale_currency == company_currency:
         return (product.sale_price * Decimal("0.6")).quantize(Decimal("0.01"))
     return Decimal(10)

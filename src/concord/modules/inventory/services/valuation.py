@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from concord.core.identity.models import Company
 from concord.core.money.currencies import minor_units
 from concord.modules.accounting import facade as accounting
+from concord.modules.catalog import facade as catalog
 from concord.modules.catalog.facade import ProductInfo
 from concord.modules.inventory.models import (
     CategoryCosting,
@@ -248,7 +249,8 @@ def _current_unit_cost(cost: ProductCost, product: ProductInfo, currency: str) -
     if cost.quantity > 0:
         return (cost.value / cost.quantity).quantize(Decimal("0.000001"))
     if product.purchase_price.currency == currency:
-        return product.purchase_price.amount
+        # The purchase price is per purchase unit (a box of 12); stock is valued per product unit.
+        return catalog.price_for_uom(product.purchase_price, product.purchase_uom_id, product.uom_id).amount
     return ZERO
 
 

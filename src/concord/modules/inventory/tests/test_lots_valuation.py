@@ -190,3 +190,15 @@ def test_falling_below_the_minimum_publishes_an_event(
     assert event is not None
     assert event.payload["quantity_to_order"] == "20"  # 20 - 4 = 16, rounded up to multiples of 5
     assert event.payload["vendor_id"] == vendor.pk
+
+
+def test_a_receipt_without_a_cost_is_valued_at_the_purchase_price_per_stock_unit(
+    books, warehouse, keeper, make_product, shared_uom
+):
+    steamer = make_product(books, "Bamboo steamer", purchase_price="120", purchase_uom=shared_uom("dozen"))
+    receipt = transfer_create(
+        company=books, kind="receipt", lines=[StockLine(product_id=steamer.pk, quantity=Decimal(24))], by=keeper
+    )
+    transfer_validate(transfer=receipt, by=keeper)
+    assert ProductCost.objects.get(product_id=steamer.pk).value == Decimal("240.00")  # 24 pieces at 10 each
+    assert account_balance(books, "inventory") == Decimal("240.00")
