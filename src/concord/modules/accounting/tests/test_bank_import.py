@@ -92,7 +92,7 @@ def do_import(books, bank, name, *, by=None, mapping=None, data=None):
         ),
     ],
 )
-def test_each_sample_format_imports_into_the_bank_journal(  # noqa: PLR0917 - pytest passes fixtures by position
+def test_each_sample_format_imports_into_the_bank_journal(
     books, bank, accountant, name, account, currency, mapping, amounts
 ):
     bank_in(bank, account=account, currency=currency)

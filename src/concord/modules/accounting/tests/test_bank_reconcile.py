@@ -177,7 +177,7 @@ def test_name_similarity_ignores_legal_words_and_case():
 
 
 # --------------------------------------------------------------------------- reconcile with invoices
-def test_one_click_reconcile_registers_the_payment_and_pays_the_invoice(  # noqa: PLR0917 - pytest passes fixtures by position
+def test_one_click_reconcile_registers_the_payment_and_pays_the_invoice(
     books, bank, customer, accountant, make_invoice, statement_of
 ):
     invoice = make_invoice("1000")
@@ -244,7 +244,7 @@ def test_withholding_tax_is_passed_to_the_payment(books, customer, accountant, m
     assert Payment.objects.get(pk=line.payment_id).wht_amount == Decimal("30.00")
 
 
-def test_refusals_leave_the_line_open(books, vendor, accountant, make_invoice, second_customer, statement_of):  # noqa: PLR0917 - pytest passes fixtures by position
+def test_refusals_leave_the_line_open(books, vendor, accountant, make_invoice, second_customer, statement_of):
     invoice = make_invoice("1000")
     bill = make_invoice("1000", kind="in_invoice", partner=vendor)
     other = make_invoice("1000", partner=second_customer)

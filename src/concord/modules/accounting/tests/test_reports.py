@@ -25,7 +25,7 @@ PERIOD: dict[str, Any] = {"date_from": YEAR_START, "date_to": AS_OF}
 
 
 @pytest.fixture
-def scenario(books, customer, vendor, accountant, make_company, make_partner) -> Scenario:  # noqa: PLR0917 - pytest passes fixtures by position
+def scenario(books, customer, vendor, accountant, make_company, make_partner) -> Scenario:
     return build_scenario(
         books=books,
         customer=customer,

@@ -32,7 +32,7 @@ ENDPOINTS = {
 
 
 @pytest.fixture
-def scenario(books, customer, vendor, accountant, make_company, make_partner) -> Scenario:  # noqa: PLR0917 - pytest passes fixtures by position
+def scenario(books, customer, vendor, accountant, make_company, make_partner) -> Scenario:
     return build_scenario(
         books=books,
         customer=customer,

@@ -197,7 +197,10 @@ def test_a_receipt_without_a_cost_is_valued_at_the_purchase_price_per_stock_unit
 ):
     steamer = make_product(books, "Bamboo steamer", purchase_price="120", purchase_uom=shared_uom("dozen"))
     receipt = transfer_create(
-        company=books, kind="receipt", lines=[StockLine(product_id=steamer.pk, quantity=Decimal(24))], by=keeper
+        company=books,
+        kind="receipt",
+        lines=[StockLine(product_id=steamer.pk, quantity=Decimal(24))],
+        by=keeper,
     )
     transfer_validate(transfer=receipt, by=keeper)
     assert ProductCost.objects.get(product_id=steamer.pk).value == Decimal("240.00")  # 24 pieces at 10 each
