@@ -16,6 +16,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from concord.modules.accounting import facade as accounting
 from concord.modules.catalog import facade as catalog
 from concord.modules.inventory.models import (
+    CostingMethod,
     InventoryCount,
     InventoryCountLine,
     LocationUsage,
@@ -236,6 +237,11 @@ class ValuationRow:
     quantity: Decimal
     value: Decimal
     unit_cost: Decimal
+
+    @property
+    def method_label(self) -> str:
+        """The costing method in the reader's language ("Weighted average")."""
+        return str(CostingMethod(self.method).label) if self.method in CostingMethod.values else self.method
 
 
 @dataclass(frozen=True)
