@@ -151,13 +151,13 @@ def test_the_pdf_is_a_pdf_in_the_thai_layout(signed_in, manager, make_order, wok
     assert response.content.startswith(b"%PDF")
 
 
-def test_the_pdf_of_a_foreign_company_is_in_english(make_company, make_partner, make_product):
+def test_the_pdf_of_a_foreign_company_is_in_its_vendors_language(make_company, make_partner, make_product):
     from concord.modules.purchasing.services.orders import OrderLineInput, order_create
 
     other = make_company(name="Phnom Penh Trading", code="pp", country="KH", currency="USD")
     order = order_create(
         company=other,
-        vendor_id=make_partner(other, "Mekong Supplies").pk,
+        vendor_id=make_partner(other, "Mekong Supplies", language="en").pk,
         lines=[
             OrderLineInput(
                 product_id=make_product(other, "Rice").pk, quantity=Decimal(1), unit_price=Decimal(5)
@@ -168,3 +168,14 @@ def test_the_pdf_of_a_foreign_company_is_in_english(make_company, make_partner, 
     html = order_html(order)
     assert "REQUEST FOR QUOTATION" in html
     assert order_pdf(order).startswith(b"%PDF")
+    khmer = order_create(
+        company=other,
+        vendor_id=make_partner(other, "Angkor Supplies", language="km").pk,
+        lines=[
+            OrderLineInput(
+                product_id=make_product(other, "Salt").pk, quantity=Decimal(1), unit_price=Decimal(2)
+            )
+        ],
+        by=None,
+    )
+    assert '<html lang="km">' in order_html(khmer)
