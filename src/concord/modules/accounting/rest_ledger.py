@@ -32,13 +32,15 @@ from concord.core.api.errors import ErrorOut
 from concord.core.api.filters import ListFilters
 from concord.core.api.pagination import paginated
 from concord.core.api.permissions import (
-    company_ids_with_perm,
+    api_caller,
+    api_company,
     has_company_perm,
     permission_denied,
-    require_perm,
+    row_for_perm,
+    rows_for_perm,
 )
-from concord.core.errors import NotFound, PermissionDeniedError
-from concord.core.identity.models import Company, User
+from concord.core.errors import NotFound
+from concord.core.identity.models import Company
 from concord.core.money.currencies import minor_units
 from concord.core.money.money import Money
 from concord.modules.accounting.errors import InvalidAccountError
@@ -94,13 +96,6 @@ SETTINGS = "accounting.settings"
 _OPEN_INVOICE_STATES = (InvoiceState.POSTED, InvoiceState.PARTIAL)
 # An open-items answer lists at most this many lines per side; the totals always cover every line.
 OPEN_ITEMS_SHOWN = 500
-
-
-def _caller(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDeniedError(_("Authentication required."))
-    return user
 
 
 # --------------------------------------------------------------------------- amounts
@@ -759,40 +754,6 @@ class PaymentFilters(_CompanyFilters):
 
 
 # --------------------------------------------------------------------------- helpers
-def _company(request: HttpRequest, company_id: int | None, perm: str) -> Company:
-    """The company named, else the caller's default (else their first); the caller must hold ``perm``."""
-    user = _caller(request)
-    companies = user.companies()
-    if company_id is None:
-        company_id = user.default_company_id
-        if company_id is None or not companies.filter(pk=company_id).exists():
-            first = companies.order_by("name", "pk").first()
-            company_id = first.pk if first is not None else None
-    company = companies.filter(pk=company_id).first() if company_id is not None else None
-    if company is None:
-        raise NotFound(_("There is no such company."), field="company_id")
-    if not has_company_perm(user, perm, company):
-        raise permission_denied(perm)
-    return company
-
-
-def _visible_rows(request: HttpRequest, rows: QuerySet[M]) -> QuerySet[M]:
-    """``rows`` of the companies where the caller may view accounting; 403 when there are none."""
-    company_ids = company_ids_with_perm(_caller(request), VIEW)
-    if company_ids is None:
-        return rows
-    if not company_ids:
-        raise permission_denied(VIEW)
-    return rows.filter(company_id__in=company_ids)
-
-
-def _visible(request: HttpRequest, rows: QuerySet[M], pk: int, perm: str, missing: str) -> M:
-    """The row if the caller may ``perm`` it; 404 (``missing``) when they may not even view it."""
-    found = rows.filter(pk=pk).first()
-    if found is None or not request.user.has_perm(VIEW, found):
-        raise NotFound(missing)
-    require_perm(request, perm, found)
-    return found
 
 
 def _in_company(rows: QuerySet[M], pk: int | None, company: Company, *, field: str, missing: str) -> M | None:
@@ -1377,3 +1338,16 @@ def partner_balance(request: HttpRequest, party_id: int) -> dict[str, Any]:
         raise permission_denied(VIEW)
     company = Company.objects.get(pk=partner.company_id)
     return _open_items(company, partner.id)
+
+
+# --------------------------------------------------------------------------- access, shared in core.api.permissions
+_caller = api_caller
+_company = api_company
+
+
+def _visible_rows(request: HttpRequest, rows: QuerySet[M]) -> QuerySet[M]:
+    return rows_for_perm(request, rows, VIEW)
+
+
+def _visible(request: HttpRequest, rows: QuerySet[M], pk: int, perm: str, missing: str) -> M:
+    return row_for_perm(request, rows, pk, perm=perm, view_perm=VIEW, missing=missing)

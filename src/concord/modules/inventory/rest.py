@@ -27,13 +27,14 @@ from concord.core.api.errors import ErrorOut
 from concord.core.api.filters import ListFilters
 from concord.core.api.pagination import paginated
 from concord.core.api.permissions import (
-    company_ids_with_perm,
-    has_company_perm,
-    permission_denied,
+    api_caller,
+    api_company,
     require_perm,
+    row_for_perm,
+    rows_for_perm,
 )
-from concord.core.errors import NotFound, PermissionDeniedError, ValidationFailed
-from concord.core.identity.models import Company, User
+from concord.core.errors import ValidationFailed
+from concord.core.identity.models import Company
 from concord.modules.catalog import facade as catalog
 from concord.modules.inventory import queries
 from concord.modules.inventory.models import (
@@ -75,47 +76,6 @@ SETTINGS = "inventory.settings"
 
 
 # --------------------------------------------------------------------------- helpers
-def _caller(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDeniedError(_("Authentication required."))
-    return user
-
-
-def _company(request: HttpRequest, company_id: int | None, perm: str) -> Company:
-    """The company named, else the caller's default (else their first); the caller must hold ``perm``."""
-    user = _caller(request)
-    companies = user.companies()
-    if company_id is None:
-        company_id = user.default_company_id
-        if company_id is None or not companies.filter(pk=company_id).exists():
-            first = companies.order_by("name", "pk").first()
-            company_id = first.pk if first is not None else None
-    company = companies.filter(pk=company_id).first() if company_id is not None else None
-    if company is None:
-        raise NotFound(_("There is no such company."), field="company_id")
-    if not has_company_perm(user, perm, company):
-        raise permission_denied(perm)
-    return company
-
-
-def _visible_rows(request: HttpRequest, rows: QuerySet[M]) -> QuerySet[M]:
-    """``rows`` of the companies where the caller may view inventory; 403 when there are none."""
-    company_ids = company_ids_with_perm(_caller(request), VIEW)
-    if company_ids is None:
-        return rows
-    if not company_ids:
-        raise permission_denied(VIEW)
-    return rows.filter(company_id__in=company_ids)
-
-
-def _visible(request: HttpRequest, rows: QuerySet[M], pk: int, perm: str, missing: str) -> M:
-    """The row if the caller may ``perm`` it; 404 (``missing``) when they may not even view it."""
-    found = rows.filter(pk=pk).first()
-    if found is None or not request.user.has_perm(VIEW, found):
-        raise NotFound(missing)
-    require_perm(request, perm, found)
-    return found
 
 
 def _in_company(rows: QuerySet[M], pk: int | None, company: Company, *, field: str, missing: str) -> M | None:
@@ -779,3 +739,16 @@ def lot_trace_get(request: HttpRequest, lot_id: int) -> queries.LotTrace:
     """Where a lot came from and where it went: every move line in and out."""
     lot = _visible(request, Lot.objects.all(), lot_id, VIEW, _("There is no such lot."))
     return queries.lot_trace(lot)
+
+
+# --------------------------------------------------------------------------- access, shared in core.api.permissions
+_caller = api_caller
+_company = api_company
+
+
+def _visible_rows(request: HttpRequest, rows: QuerySet[M]) -> QuerySet[M]:
+    return rows_for_perm(request, rows, VIEW)
+
+
+def _visible(request: HttpRequest, rows: QuerySet[M], pk: int, perm: str, missing: str) -> M:
+    return row_for_perm(request, rows, pk, perm=perm, view_perm=VIEW, missing=missing)
