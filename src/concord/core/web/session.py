@@ -6,12 +6,15 @@ model. Views and modules read them through these functions, never through raw se
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from concord.core.identity.models import Company
+
+M = TypeVar("M", bound=Model)
 
 OFFICES = ("front", "back")
 DEFAULT_OFFICE = "front"
@@ -77,13 +80,28 @@ def active_company_with_perm(request: HttpRequest, permission: str) -> Company:
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext
 
-    from concord.core.identity.scope import company_scope
-
     company = active_company(request)
     if company is None:
         raise PermissionDenied(gettext("You are not a member of any company."))
-    with company_scope([company.pk]):
-        allowed = request.user.has_perm(permission)
-    if not allowed:
+    if not has_perm_in_company(request, company, permission):
         raise PermissionDenied
     return company
+
+
+def has_perm_in_company(request: HttpRequest, company: Company, permission: str) -> bool:
+    """Whether the user holds ``permission`` in that very company (not only in another)."""
+    from concord.core.identity.scope import company_scope
+
+    with company_scope([company.pk]):
+        return bool(request.user.has_perm(permission))
+
+
+def object_with_perm(request: HttpRequest, queryset: QuerySet[M], pk: int, permission: str) -> M:
+    """A row of the user's companies (another company's is a 404), if ``permission`` there (else 403)."""
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    obj = get_object_or_404(queryset, pk=pk)
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+    return obj

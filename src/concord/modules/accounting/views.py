@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from concord.core.errors import DomainError
 from concord.core.identity.models import Company
-from concord.core.identity.scope import company_scope
 from concord.core.lists.views import Column, ListScreen
-from concord.core.web.session import active_company_with_perm
+from concord.core.web.session import active_company_with_perm, has_perm_in_company, object_with_perm
 from concord.modules.accounting import queries
 from concord.modules.accounting.forms import (
     AccountFilter,
@@ -64,12 +63,6 @@ ZERO = Decimal(0)
 
 
 # --------------------------------------------------------------------------- helpers
-def _visible(request: HttpRequest, queryset: QuerySet[Any], pk: int, permission: str) -> Any:
-    """An object of the user's companies (another company's is not found), if ``permission`` there."""
-    obj = get_object_or_404(queryset, pk=pk)
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-    return obj
 
 
 def _money(amount_attr: str, currency_attr: str = "currency") -> Any:
@@ -93,7 +86,7 @@ def _set_up(company: Company) -> bool:
 def settings_view(request: HttpRequest) -> HttpResponse:
     """Set the books up (first time), then the lock date and the periods."""
     company = active_company_with_perm(request, "accounting.view")
-    can_change = _has(request, company, "accounting.settings")
+    can_change = has_perm_in_company(request, company, "accounting.settings")
     settings = AccountingSettings.objects.filter(company_id=company.pk).first()
     status = 200
     setup_form = lock_form = None
@@ -158,11 +151,6 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _has(request: HttpRequest, company: Company, permission: str) -> bool:
-    with company_scope([company.pk]):
-        return bool(request.user.has_perm(permission))
-
-
 def _default_template(company: Company) -> str:
     return {"TH": "th_npae", "KH": "kh"}.get(company.country, "ifrs_sme")
 
@@ -170,7 +158,7 @@ def _default_template(company: Company) -> str:
 @login_required
 @require_POST
 def period_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    period = _visible(request, FiscalPeriod.objects.all(), pk, "accounting.settings")
+    period = object_with_perm(request, FiscalPeriod.objects.all(), pk, "accounting.settings")
     state = PeriodState.OPEN if period.state == PeriodState.CLOSED else PeriodState.CLOSED
     setup_services.fiscal_period_set_state(period=period, state=state, by=request.user)
     messages.success(
@@ -412,7 +400,7 @@ def bill_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = _visible(request, Invoice.objects.select_related("company"), pk, "accounting.change")
+    invoice = object_with_perm(request, Invoice.objects.select_related("company"), pk, "accounting.change")
     if invoice.state != InvoiceState.DRAFT:
         messages.error(request, _("Only a draft can be changed."))
         return redirect("accounting:invoice-detail", pk=invoice.pk)
@@ -422,7 +410,7 @@ def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = _visible(
+    invoice = object_with_perm(
         request,
         Invoice.objects.select_related(
             "company", "partner", "journal", "entry", "payment_term", "reversed_invoice"
@@ -495,7 +483,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _invoice_action(request: HttpRequest, pk: int, permission: str, action: Any, done: str) -> HttpResponse:
-    invoice = _visible(request, Invoice.objects.all(), pk, permission)
+    invoice = object_with_perm(request, Invoice.objects.all(), pk, permission)
     try:
         result = action(invoice)
     except DomainError as exc:
@@ -564,7 +552,7 @@ def _credits_applied(invoice: Invoice, request: HttpRequest) -> Invoice:
 @login_required
 @require_POST
 def invoice_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = _visible(request, Invoice.objects.all(), pk, "accounting.delete")
+    invoice = object_with_perm(request, Invoice.objects.all(), pk, "accounting.delete")
     customer = invoice.is_customer_side
     try:
         invoice_services.invoice_delete(invoice=invoice, by=request.user)
@@ -613,7 +601,7 @@ class PaymentList(ListScreen):
 @login_required
 @require_http_methods(["GET"])
 def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    payment = _visible(
+    payment = object_with_perm(
         request,
         Payment.objects.select_related("company", "partner", "journal", "entry", "wht_tax"),
         pk,
@@ -635,7 +623,7 @@ def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def payment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    payment = _visible(request, Payment.objects.all(), pk, "accounting.cancel")
+    payment = object_with_perm(request, Payment.objects.all(), pk, "accounting.cancel")
     try:
         payment_services.payment_cancel(payment=payment, by=request.user)
     except DomainError as exc:
@@ -720,7 +708,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _visible(
+    entry = object_with_perm(
         request,
         JournalEntry.objects.select_related("company", "journal", "reversal_of"),
         pk,
@@ -746,7 +734,7 @@ def entry_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     permission = {"post": "accounting.post", "reverse": "accounting.cancel", "delete": "accounting.delete"}[
         action
     ]
-    entry = _visible(request, JournalEntry.objects.all(), pk, permission)
+    entry = object_with_perm(request, JournalEntry.objects.all(), pk, permission)
     try:
         if action == "post":
             entry_services.entry_post(entry=entry, by=request.user)

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,10 +30,9 @@ from concord.core.audit.models import AuditAction
 from concord.core.audit.services import audit_record
 from concord.core.errors import DomainError
 from concord.core.identity.models import Company
-from concord.core.identity.scope import company_scope
 from concord.core.lists.columns import csv_safe
 from concord.core.lists.views import Column, ListScreen
-from concord.core.web.session import active_company_with_perm
+from concord.core.web.session import active_company_with_perm, has_perm_in_company, object_with_perm
 from concord.modules.catalog import facade as catalog
 from concord.modules.inventory import queries
 from concord.modules.inventory.documents.pdf import picking_pdf, picking_pdf_filename
@@ -88,17 +87,6 @@ _PRODUCTION = (TransferKind.CONSUME, TransferKind.PRODUCE)
 
 
 # --------------------------------------------------------------------------- helpers
-def _visible(request: HttpRequest, queryset: QuerySet[Any], pk: int, permission: str) -> Any:
-    """An object of the user's companies (another company's is not found), if ``permission`` there."""
-    obj = get_object_or_404(queryset, pk=pk)
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-    return obj
-
-
-def _has(request: HttpRequest, company: Company, permission: str) -> bool:
-    with company_scope([company.pk]):
-        return bool(request.user.has_perm(permission))
 
 
 def _error(request: HttpRequest, exc: DomainError) -> None:
@@ -137,7 +125,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def warehouses(request: HttpRequest) -> HttpResponse:
     company = active_company_with_perm(request, "inventory.view")
-    can_add = _has(request, company, "inventory.settings")
+    can_add = has_perm_in_company(request, company, "inventory.settings")
     form = WarehouseForm(request.POST or None) if can_add else None
     status = 200
     if request.method == "POST":
@@ -172,7 +160,7 @@ def warehouses(request: HttpRequest) -> HttpResponse:
 def locations(request: HttpRequest) -> HttpResponse:
     """The location tree, and a form to add a shelf inside a warehouse's location."""
     company = active_company_with_perm(request, "inventory.view")
-    can_add = _has(request, company, "inventory.settings")
+    can_add = has_perm_in_company(request, company, "inventory.settings")
     form = LocationForm(request.POST or None, company=company) if can_add else None
     status = 200
     if request.method == "POST":
@@ -345,7 +333,7 @@ def _move_rows(transfer: Transfer) -> list[dict[str, Any]]:
 
 
 def _transfer(request: HttpRequest, pk: int, permission: str) -> Transfer:
-    transfer: Transfer = _visible(
+    transfer: Transfer = object_with_perm(
         request,
         Transfer.objects.select_related(
             "company", "partner", "warehouse", "source_location", "dest_location", "backorder_of"
@@ -542,7 +530,7 @@ class LotList(ListScreen):
 @require_GET
 def lot_trace(request: HttpRequest, pk: int) -> HttpResponse:
     """Where lot X came from and where it went: every move line in and out."""
-    lot = _visible(request, Lot.objects.all(), pk, "inventory.view")
+    lot = object_with_perm(request, Lot.objects.all(), pk, "inventory.view")
     return render(request, "inventory/lot_trace.html", {"trace": queries.lot_trace(lot)})
 
 
@@ -605,7 +593,7 @@ def count_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Enter counted quantities (save), see the differences against the stock now, then apply them."""
-    count = _visible(
+    count = object_with_perm(
         request,
         InventoryCount.objects.select_related("location", "company", "transfer"),
         pk,
@@ -800,7 +788,7 @@ def reorder_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reorder_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    rule = _visible(request, ReorderRule.objects.select_related("company"), pk, "inventory.settings")
+    rule = object_with_perm(request, ReorderRule.objects.select_related("company"), pk, "inventory.settings")
     return _reorder_form_page(request, rule)
 
 
@@ -857,7 +845,7 @@ def valuation(request: HttpRequest) -> HttpResponse:
 def settings_view(request: HttpRequest) -> HttpResponse:
     """The default costing method, per-category costing and product tracking."""
     company = active_company_with_perm(request, "inventory.view")
-    can_change = _has(request, company, "inventory.settings")
+    can_change = has_perm_in_company(request, company, "inventory.settings")
     current = setup_services.inventory_settings(company)
     action = request.POST.get("action") if request.method == "POST" else None
     costing_form = CostingMethodForm(

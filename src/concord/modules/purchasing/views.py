@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from concord.core.errors import DomainError
 from concord.core.identity.models import Company
-from concord.core.identity.scope import company_scope
 from concord.core.lists.views import Column, ListScreen
-from concord.core.web.session import active_company_with_perm
+from concord.core.web.session import active_company_with_perm, has_perm_in_company, object_with_perm
 from concord.modules.purchasing.documents.pdf import order_pdf, order_pdf_filename
 from concord.modules.purchasing.documents.sending import order_email_defaults, order_send
 from concord.modules.purchasing.forms import (
@@ -45,14 +44,6 @@ from concord.modules.purchasing.services import pricelists as price_services
 from concord.modules.purchasing.services.settings import approval_amount_of, purchasing_settings_update
 
 ZERO = Decimal(0)
-
-
-def _visible(request: HttpRequest, queryset: QuerySet[Any], pk: int, permission: str) -> Any:
-    """An object of the user's companies (another company's is not found), if ``permission`` there."""
-    obj = get_object_or_404(queryset, pk=pk)
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-    return obj
 
 
 def _amount(obj: PurchaseOrder) -> str:
@@ -193,7 +184,9 @@ def order_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _visible(request, PurchaseOrder.objects.select_related("company"), pk, "purchasing.change")
+    order = object_with_perm(
+        request, PurchaseOrder.objects.select_related("company"), pk, "purchasing.change"
+    )
     if not order.is_editable:
         messages.error(request, _("Only a request for quotation can be changed."))
         return redirect("purchasing:order-detail", pk=order.pk)
@@ -224,7 +217,7 @@ def order_line_row(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _visible(
+    order = object_with_perm(
         request,
         PurchaseOrder.objects.select_related("company", "vendor", "approved_by"),
         pk,
@@ -272,7 +265,7 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in _ACTIONS:
         raise Http404
     permission, service, done = _ACTIONS[action]
-    order = _visible(request, PurchaseOrder.objects.all(), pk, permission)
+    order = object_with_perm(request, PurchaseOrder.objects.all(), pk, permission)
     try:
         result = service(order=order, by=request.user)
     except DomainError as exc:
@@ -291,7 +284,7 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def order_bill(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _visible(request, PurchaseOrder.objects.all(), pk, "purchasing.change")
+    order = object_with_perm(request, PurchaseOrder.objects.all(), pk, "purchasing.change")
     try:
         bill = bill_services.order_bill_create(order=order, by=request.user, force="force" in request.POST)
     except DomainError as exc:
@@ -304,7 +297,7 @@ def order_bill(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def order_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _visible(request, PurchaseOrder.objects.all(), pk, "purchasing.view")
+    order = object_with_perm(request, PurchaseOrder.objects.all(), pk, "purchasing.view")
     response = HttpResponse(order_pdf(order), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{order_pdf_filename(order)}"'
     return response
@@ -313,7 +306,7 @@ def order_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_send_view(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _visible(
+    order = object_with_perm(
         request, PurchaseOrder.objects.select_related("company", "vendor"), pk, "purchasing.change"
     )
     subject, message = order_email_defaults(order)
@@ -426,7 +419,7 @@ def vendor_price_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def vendor_price_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _visible(request, VendorPrice.objects.select_related("company"), pk, "purchasing.change")
+    entry = object_with_perm(request, VendorPrice.objects.select_related("company"), pk, "purchasing.change")
     return _price_form_page(request, company=entry.company, entry=entry)
 
 
@@ -435,7 +428,7 @@ def vendor_price_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:
     company = active_company_with_perm(request, "purchasing.view")
-    can_change = _has(request, company, "purchasing.settings")
+    can_change = has_perm_in_company(request, company, "purchasing.settings")
     form = SettingsForm(
         request.POST if request.method == "POST" else None,
         initial={"approval_amount": approval_amount_of(company)},
@@ -461,12 +454,6 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         {"form": form, "company": company, "can_change": can_change},
         status=status,
     )
-
-
-def _has(request: HttpRequest, company: Company, permission: str) -> bool:
-    """Whether the user holds ``permission`` in that very company."""
-    with company_scope([company.pk]):
-        return bool(request.user.has_perm(permission))
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
