@@ -8,6 +8,7 @@ and written in batches.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -331,7 +332,7 @@ def _transfer_create(
     transfer = Transfer(
         company=company,
         kind=kind,
-        number=f"~{source_key or timezone.now().timestamp()}",  # the real number comes last (short lock)
+        number=f"~{uuid.uuid4().hex}",  # unique until the real number, taken last (short lock)
         warehouse=warehouse,
         partner_id=partner_id,
         source_location=source,
