@@ -34,10 +34,11 @@ def _navigation() -> None:
         ("inventory-dashboard", _("Inventory"), "inventory:dashboard", 50),
         ("inventory-transfers", _("Transfers"), "inventory:transfers", 51),
         ("inventory-stock", _("Stock"), "inventory:stock", 52),
-        ("inventory-counts", _("Counts"), "inventory:counts", 53),
-        ("inventory-reorder", _("Reorder rules"), "inventory:reorder", 54),
-        ("inventory-valuation", _("Valuation"), "inventory:valuation", 55),
-        ("inventory-settings", _("Inventory settings"), "inventory:settings", 56),
+        ("inventory-lots", _("Lots and serial numbers"), "inventory:lots", 53),
+        ("inventory-counts", _("Counts"), "inventory:counts", 54),
+        ("inventory-reorder", _("Reorder rules"), "inventory:reorder", 55),
+        ("inventory-valuation", _("Valuation"), "inventory:valuation", 56),
+        ("inventory-settings", _("Inventory settings"), "inventory:settings", 57),
     ]
     for key, label, url_name, order in items:
         registry.nav_items.register(
