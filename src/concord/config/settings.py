@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "concord.core.lists",
     "concord.core.dataio",
     "concord.core.documents",
+    "concord.core.activities",
 ]
 # Business modules (front office and back office), each a Django app under concord.modules.
 MODULE_APPS: list[str] = [
@@ -104,6 +105,8 @@ MODULE_APPS: list[str] = [
     "concord.modules.inventory",
     "concord.modules.purchasing",
     "concord.modules.manufacturing",
+    "concord.modules.crm",
+    "concord.modules.sales",
 ]
 INSTALLED_APPS += [
     *MODULE_APPS,
