@@ -107,6 +107,8 @@ MODULE_APPS: list[str] = [
     "concord.modules.manufacturing",
     "concord.modules.crm",
     "concord.modules.sales",
+    "concord.modules.knowledge",
+    "concord.modules.helpdesk",
 ]
 INSTALLED_APPS += [
     *MODULE_APPS,

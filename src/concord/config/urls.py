@@ -23,6 +23,8 @@ urlpatterns = [
     path("manufacturing/", include("concord.modules.manufacturing.urls")),
     path("crm/", include("concord.modules.crm.urls")),
     path("sales/", include("concord.modules.sales.urls")),
+    path("knowledge/", include("concord.modules.knowledge.urls")),
+    path("helpdesk/", include("concord.modules.helpdesk.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
