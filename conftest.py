@@ -138,3 +138,15 @@ def shared_uom(db: Any) -> Callable[[str], Any]:
     from concord.modules.catalog.models import Uom
 
     return lambda code: Uom.objects.get(company=None, code=code)
+
+
+@pytest.fixture
+def make_opportunity(db: Any) -> Callable[..., Any]:
+    """``make_opportunity(company, party, title=..., **fields)``: an open CRM opportunity (for sales tests)."""
+    from concord.modules.crm.services.opportunities import opportunity_create
+
+    def make(company: Company, party: Any, title: str = "Kitchen fit-out", **fields: Any) -> Any:
+        fields.setdefault("by", None)
+        return opportunity_create(company=company, title=title, party_id=party.pk, **fields)
+
+    return make

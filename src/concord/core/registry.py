@@ -159,6 +159,50 @@ class ProductPanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ActivityTarget:
+    """A kind of record that accepts activities and notes (``{% chatter obj %}``), with who may see them.
+
+    ``model_label`` is ``"<app_label>.<model>"`` (``"crm.opportunity"``). ``view_permission`` lets a user
+    see the record's activities and notes, ``change_permission`` schedule, complete and write them; both
+    are checked with ``user.has_perm(perm, record)``, so the record's company and any record-level rule
+    apply. A record may link back through ``get_absolute_url()``.
+    """
+
+    model_label: str
+    view_permission: str
+    change_permission: str
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One line of the notification bell: what, where to go, since when, and how urgent."""
+
+    title: str
+    url: str
+    when: dt.datetime | dt.date
+    level: str = "info"  # "info", "warning" or "danger" (Bootstrap colours)
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class NotificationSource:
+    """What feeds the bell: ``count(user, company_ids)`` for the badge on every page (at most one query),
+    ``items(user, company_ids)`` for the dropdown, loaded only when it opens."""
+
+    count: Callable[[Any, list[int]], int]
+    items: Callable[[Any, list[int]], list[Notification]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """Work the worker runs every ``interval_seconds`` (core has no scheduler): ``run()`` takes no argument."""
+
+    interval_seconds: float
+    run: Callable[[], Any]
+
+
 class Registry:
     """All of Concord's extension points."""
 
@@ -178,6 +222,12 @@ class Registry:
         # key: an event type ("accounting.InvoicePosted"); value: payload -> (title, detail) for people,
         # so a timeline shows "Invoice posted · INV/2026/00015 · 3,777.10 THB", not the raw payload
         self.event_describers: ExtensionPoint[EventDescriber] = ExtensionPoint("event_describers")
+        # key: "<app_label>.<model>" ("crm.opportunity"); the records that take activities and notes
+        self.activity_targets: ExtensionPoint[ActivityTarget] = ExtensionPoint("activity_targets")
+        # key: the source's name ("activities.reminders"); what the top bar's bell counts and lists
+        self.notification_sources: ExtensionPoint[NotificationSource] = ExtensionPoint("notification_sources")
+        # key: the task's name ("helpdesk.sla_check"); what ``concord worker`` runs when due
+        self.periodic_tasks: ExtensionPoint[PeriodicTask] = ExtensionPoint("periodic_tasks")
 
     def points(self) -> list[ExtensionPoint[Any]]:
         return [value for value in vars(self).values() if isinstance(value, ExtensionPoint)]

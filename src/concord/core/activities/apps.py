@@ -9,3 +9,8 @@ class ActivitiesConfig(AppConfig):
     label = "activities"
     verbose_name = _("Activities")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from concord.core.activities import registration
+
+        registration.register_all()

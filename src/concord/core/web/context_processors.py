@@ -87,11 +87,24 @@ def language_choices() -> list[LanguageChoice]:
     ]
 
 
+def notification_count(request: HttpRequest) -> int:
+    """The bell's badge: what every registered notification source counts for the signed-in user.
+
+    Each source's count costs at most one query; the list itself is loaded only when the bell opens.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    company_ids = [company.pk for company in user_companies(request)]
+    return sum(source.count(user, company_ids) for source in registry.notification_sources.values())
+
+
 def shell(request: HttpRequest) -> dict[str, Any]:
     """Shell context; the database-backed parts are lazy, so htmx partials that skip them cost nothing."""
     office = current_office(request)
     return {
         "office": office,
+        "notification_count": SimpleLazyObject(lambda: notification_count(request)),
         "nav_links": SimpleLazyObject(lambda: nav_links(request, office)),
         "companies": SimpleLazyObject(lambda: user_companies(request)),
         "active_company": SimpleLazyObject(lambda: active_company(request)),

@@ -36,15 +36,24 @@ __all__ = [
     "InvoiceInfo",
     "InvoiceLineInput",
     "LedgerLine",
+    "LineAmountsInfo",
+    "PartnerCredit",
+    "PaymentInfo",
+    "TaxChoice",
     "account_balance",
     "books_ready",
     "default_account_id",
     "invoice_cancel",
     "invoice_create_from_lines",
     "invoice_get",
+    "invoice_payment_register",
     "invoice_post",
+    "invoices_by_source",
     "ledger_entry_post",
     "partner_balance",
+    "partner_credit",
+    "sale_line_amounts",
+    "sale_taxes",
 ]
 
 
@@ -242,3 +251,178 @@ def partner_balance(*, company_id: int, partner_id: int) -> Decimal:
         account__subtype__in=("receivable", "payable"),
     ).aggregate(balance=Sum(F("debit") - F("credit")))["balance"]
     return total or Decimal(0)
+
+
+# ------------------------------------------------------------------------- for sales (and the portal)
+@dataclass(frozen=True)
+class PartnerCredit:
+    """What a customer owes on posted customer invoices (company currency) and how much of it is late."""
+
+    receivable_open: Decimal
+    overdue_amount: Decimal
+    overdue_count: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class LineAmountsInfo:
+    """One document line's amounts as the invoice will compute them, and the taxes it carries."""
+
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
+    tax_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class TaxChoice:
+    """A tax a sale line may carry."""
+
+    id: int
+    code: str
+    name: str
+    amount: Decimal
+    amount_type: str
+    price_include: bool
+
+
+@dataclass(frozen=True)
+class PaymentInfo:
+    id: int
+    number: str
+    amount: Decimal
+    currency: str
+
+
+def invoices_by_source(company_id: int, source_prefix: str) -> list[InvoiceInfo]:
+    """Invoices whose ``source_key`` is ``source_prefix`` or starts with it and ":" (oldest first).
+
+    ``"sales.order:1"`` finds that order's invoices (``"sales.order:1:order"``...), never order 10's.
+    """
+    from django.db.models import Q
+
+    rows = Invoice.all_companies.filter(company_id=company_id).filter(
+        Q(source_key=source_prefix) | Q(source_key__startswith=f"{source_prefix}:")
+    )
+    return [_info(invoice) for invoice in rows.order_by("pk")]
+
+
+def partner_credit(company_id: int, partner_id: int, as_of: dt.date) -> PartnerCredit:
+    """Open residuals of the partner's posted customer invoices (less open credit notes), in company
+    currency at each invoice's rate; overdue: due before ``as_of``. One query."""
+    from django.db.models import Count, DecimalField, ExpressionWrapper, Q
+
+    from concord.modules.accounting.models import InvoiceKind, InvoiceState
+
+    company = _company(company_id)
+    open_states = (InvoiceState.POSTED, InvoiceState.PARTIAL)
+    residual = ExpressionWrapper(F("amount_residual") * F("rate"), output_field=DecimalField())
+    rows = Invoice.all_companies.filter(
+        company_id=company_id,
+        partner_id=partner_id,
+        state__in=open_states,
+        kind__in=(InvoiceKind.CUSTOMER_INVOICE, InvoiceKind.CUSTOMER_CREDIT_NOTE),
+    )
+    invoice = Q(kind=InvoiceKind.CUSTOMER_INVOICE)
+    late = invoice & Q(due_date__lt=as_of) & Q(amount_residual__gt=0)
+    sums = rows.aggregate(
+        invoiced=Sum(residual, filter=invoice),
+        credited=Sum(residual, filter=Q(kind=InvoiceKind.CUSTOMER_CREDIT_NOTE)),
+        overdue=Sum(residual, filter=late),
+        overdue_count=Count("pk", filter=late),
+    )
+    places = Decimal("0.01")
+    open_amount = (sums["invoiced"] or Decimal(0)) - (sums["credited"] or Decimal(0))
+    return PartnerCredit(
+        receivable_open=open_amount.quantize(places),
+        overdue_amount=(sums["overdue"] or Decimal(0)).quantize(places),
+        overdue_count=int(sums["overdue_count"] or 0),
+        currency=company.currency,
+    )
+
+
+def sale_taxes(company_id: int) -> list[TaxChoice]:
+    """The active taxes a customer document line may carry (VAT and the like; never withholding)."""
+    from concord.modules.accounting.models import Tax, TaxKind, TaxScope
+
+    rows = (
+        Tax.all_companies.filter(
+            company_id=company_id, is_active=True, scope__in=[TaxScope.SALE, TaxScope.BOTH]
+        )
+        .exclude(kind=TaxKind.WHT)
+        .order_by("code")
+    )
+    return [
+        TaxChoice(
+            id=tax.pk,
+            code=tax.code,
+            name=tax.name,
+            amount=tax.amount,
+            amount_type=tax.amount_type,
+            price_include=tax.price_include,
+        )
+        for tax in rows
+    ]
+
+
+def sale_line_amounts(
+    *, company_id: int, lines: Sequence[InvoiceLineInput], currency: str
+) -> list[LineAmountsInfo]:
+    """Untaxed, tax and total of customer document lines, computed exactly as a customer invoice of
+    those lines would (the product's default taxes where ``tax_ids`` is None, groups expanded, rounded
+    per line). A tax of another company, a withholding or purchase tax is a 422 on ``lines``. A
+    constant number of queries whatever the number of lines."""
+    from concord.modules.accounting.models import InvoiceKind
+    from concord.modules.accounting.taxcalc import TaxRule, line_amounts
+
+    company = _company(company_id)
+    context = invoice_services._tax_context(company, InvoiceKind.CUSTOMER_INVOICE, lines)
+    answers: list[LineAmountsInfo] = []
+    for index, spec in enumerate(lines, start=1):
+        chosen = invoice_services._resolve_taxes(company, InvoiceKind.CUSTOMER_INVOICE, spec, index, context)
+        leaves = [leaf for tax in chosen for leaf in invoice_services._expanded(tax)]
+        amounts = line_amounts(
+            quantity=spec.quantity,
+            unit_price=spec.unit_price,
+            discount_percent=spec.discount_percent,
+            taxes=[TaxRule(tax.pk, tax.amount_type, tax.amount, tax.price_include) for tax in leaves],
+            currency=currency,
+        )
+        answers.append(
+            LineAmountsInfo(
+                subtotal=amounts.subtotal,
+                tax=amounts.total - amounts.subtotal,
+                total=amounts.total,
+                tax_ids=tuple(tax.pk for tax in chosen),
+            )
+        )
+    return answers
+
+
+def invoice_payment_register(
+    *, invoice_id: int, amount: Decimal, by: Any, date: dt.date | None = None, source_key: str = ""
+) -> PaymentInfo:
+    """Record money received for (or paid on) one invoice through the company's first bank journal."""
+    from django.utils import timezone
+
+    from concord.modules.accounting.services.payments import payment_register
+
+    invoice = _invoice(invoice_id)
+    journal = (
+        Journal.all_companies.filter(company_id=invoice.company_id, kind=JournalKind.BANK, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if journal is None:
+        raise ValidationFailed(_("No active %(kind)s journal.") % {"kind": JournalKind.BANK}, field="journal")
+    payment = payment_register(
+        company=invoice.company,
+        partner_id=invoice.partner_id,
+        journal=journal,
+        amount=amount,
+        date=date or timezone.localdate(),
+        by=by,
+        invoices=[invoice],
+        source_key=source_key,
+    )
+    return PaymentInfo(id=payment.pk, number=payment.number, amount=payment.amount, currency=payment.currency)

@@ -9,3 +9,8 @@ class CrmConfig(AppConfig):
     label = "crm"
     verbose_name = _("CRM")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from concord.modules.crm import registration
+
+        registration.register_all()

@@ -14,7 +14,7 @@ class PartiesConfig(AppConfig):
         from concord.core.dataio.specs import importer_register
         from concord.core.identity.permissions import PermissionArea, register_area
         from concord.core.identity.roles import Role
-        from concord.core.registry import NavItem, registry
+        from concord.core.registry import ActivityTarget, NavItem, registry
         from concord.core.search.facade import search_kind_register
         from concord.modules.parties.importing import PartyImport
         from concord.modules.parties.indexing import SEARCH_KIND, party_search_documents
@@ -66,4 +66,12 @@ class PartiesConfig(AppConfig):
         register_party_panel(CONTACTS_PANEL)
         register_party_panel(TIMELINE_PANEL)
         registry.api_routers.register("parties", router)
+        registry.activity_targets.register(
+            "parties.party",
+            ActivityTarget(
+                model_label="parties.party",
+                view_permission="parties.view",
+                change_permission="parties.change",
+            ),
+        )
         importer_register(PartyImport())

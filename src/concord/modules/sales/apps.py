@@ -9,3 +9,8 @@ class SalesConfig(AppConfig):
     label = "sales"
     verbose_name = _("Sales")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from concord.modules.sales import registration
+
+        registration.register_all()

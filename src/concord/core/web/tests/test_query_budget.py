@@ -32,8 +32,10 @@ BACKEND = "concord.core.identity.backends.RoleBackend"
 
 # session + user (2FA enrolment included) + the user's memberships (with their companies)
 SHELL_QUERIES = 3
-# the shell, plus the dashboard's "active users" and "audit entries today" counts
-HOME_BUDGET = SHELL_QUERIES + 2
+# the notification bell's badge (activities due today or overdue): one count in the top bar
+BELL_QUERIES = 1
+# the shell, plus the dashboard's "active users" and "audit entries today" counts, plus the bell
+HOME_BUDGET = SHELL_QUERIES + 2 + BELL_QUERIES
 # the shell only: /me answers from the memberships the request already read
 ME_BUDGET = SHELL_QUERIES
 

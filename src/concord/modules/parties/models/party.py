@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from concord.core.identity.models import CompanyOwned
@@ -130,6 +131,9 @@ class Party(CompanyOwned):
                 violation_error_message=_("Payment terms cannot be negative."),
             ),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("parties:detail", kwargs={"party_id": self.pk})
 
     def __str__(self) -> str:
         return self.name
