@@ -17,7 +17,7 @@ from typing import Any
 
 from concord.config.paths import var_dir
 
-SHORTCUTS = {"demo-load": "demo_load"}
+SHORTCUTS = {"demo-load": "demo_load", "mail-in": "mail_in"}
 
 
 def _setup_django() -> None:

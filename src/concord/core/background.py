@@ -44,3 +44,38 @@ class BackgroundThread(Generic[W]):
             self._current = None
         ask_to_stop(worker)
         thread.join(timeout)
+
+
+class PeriodicRunner:
+    """Runs the registered periodic tasks (``registry.periodic_tasks``) that are due.
+
+    Core has no scheduler: the worker loop calls ``tick()`` on every pass; a task runs on the first tick
+    and again once ``interval_seconds`` have passed since it last ran in this process. A task that raises
+    is logged and tried again at its next interval; it never stops the loop.
+    """
+
+    def __init__(self, *, clock: Callable[[], float] | None = None) -> None:
+        import time
+
+        self._clock = clock or time.monotonic
+        self._last_run: dict[str, float] = {}
+
+    def tick(self) -> list[str]:
+        """Run every due task; return the names of those that ran."""
+        import logging
+
+        from concord.core.registry import registry
+
+        now = self._clock()
+        ran: list[str] = []
+        for name, task in registry.periodic_tasks.items():
+            last = self._last_run.get(name)
+            if last is not None and now - last < task.interval_seconds:
+                continue
+            self._last_run[name] = now
+            try:
+                task.run()
+            except Exception:  # one failing task must not stop the worker or the other tasks
+                logging.getLogger(__name__).exception("periodic task %s failed", name)
+            ran.append(name)
+        return ran

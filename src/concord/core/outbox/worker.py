@@ -14,7 +14,7 @@ import threading
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from concord.core.background import BackgroundThread
+from concord.core.background import BackgroundThread, PeriodicRunner
 from concord.core.outbox.dispatch import DEFAULT_BATCH_SIZE, DispatchReport, dispatch_pending, new_worker_id
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ class OutboxWorker:
             float(settings.CONCORD_OUTBOX_POLL_SECONDS) if poll_seconds is None else poll_seconds
         )
         self.worker_id = worker_id or new_worker_id()
+        self.periodic = PeriodicRunner()  # registry.periodic_tasks, run when due on each pass
         self._stop = threading.Event()
 
     def stop(self) -> None:
@@ -72,6 +73,7 @@ class OutboxWorker:
             self._refresh_connection()
             try:
                 total.add(self.drain())
+                self.periodic.tick()
             except Exception:  # a long-running worker survives a lost database and retries
                 if once:
                     raise

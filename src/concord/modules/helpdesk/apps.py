@@ -9,3 +9,8 @@ class HelpdeskConfig(AppConfig):
     label = "helpdesk"
     verbose_name = _("Helpdesk")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from concord.modules.helpdesk import registration
+
+        registration.register_all()
