@@ -9,3 +9,8 @@ class KnowledgeConfig(AppConfig):
     label = "knowledge"
     verbose_name = _("Knowledge base")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from concord.modules.knowledge import registration
+
+        registration.register_all()

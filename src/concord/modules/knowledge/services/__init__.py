@@ -1,0 +1,1 @@
+"""The knowledge base's write functions: categories, articles and their versions, votes, imports."""
