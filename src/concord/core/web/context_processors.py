@@ -90,7 +90,8 @@ def language_choices() -> list[LanguageChoice]:
 def notification_count(request: HttpRequest) -> int:
     """The bell's badge: what every registered notification source counts for the signed-in user.
 
-    Each source's count costs at most one query; the list itself is loaded only when the bell opens.
+    Each source's count costs at most one query. Pages do not pay for it: the badge is loaded by htmx
+    after the page (``web:bell_count``, again every minute), the list only when the bell opens.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -104,7 +105,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     office = current_office(request)
     return {
         "office": office,
-        "notification_count": SimpleLazyObject(lambda: notification_count(request)),
         "nav_links": SimpleLazyObject(lambda: nav_links(request, office)),
         "companies": SimpleLazyObject(lambda: user_companies(request)),
         "active_company": SimpleLazyObject(lambda: active_company(request)),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("office/", views.office_switch, name="office_switch"),
     path("company/", views.company_switch, name="company_switch"),
     path("search/", views.search, name="search"),
+    path("bell/count/", views.bell_count, name="bell_count"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from concord.core.identity.models import User
 from concord.core.registry import registry
+from concord.core.web.context_processors import notification_count
 from concord.core.web.queries import dashboard_counts
 from concord.core.web.search import QUERY_MAX_LENGTH, search_everywhere
 from concord.core.web.session import active_company_set, office_set, user_companies
@@ -104,3 +105,10 @@ def search(request: HttpRequest) -> HttpResponse:
             "hit_count": sum(len(result.hits) for result in results),
         },
     )
+
+
+@login_required
+@require_GET
+def bell_count(request: HttpRequest) -> HttpResponse:
+    """The bell's badge, loaded by htmx after the page and every minute (pages pay nothing for it)."""
+    return render(request, "web/partials/bell_count.html", {"count": notification_count(request)})

@@ -201,15 +201,17 @@ def test_bell_counts_reminders_and_lists_them_on_open(
     client = signed_in(manager)
     home = client.get(reverse("web:home")).content.decode()
     assert 'id="concord-bell-toggle"' in home
-    assert "data-notification-count" not in home  # nothing due: no badge
+    assert "data-notification-count" not in client.get(reverse("web:bell_count")).content.decode()
     assert 'hx-get="/activities/bell/"' in home
 
     _schedule(siam, manager, due=TODAY - DAY, summary="Overdue call")
     _schedule(siam, manager, summary="Email the price list", kind=ActivityKind.EMAIL)
     _schedule(siam, manager, due=TODAY + DAY, summary="Not yet")  # upcoming: not a reminder
     home = client.get(reverse("web:home")).content.decode()
-    assert 'data-notification-count="2"' in home
     assert "Overdue call" not in home  # the list is loaded only when the bell opens
+    assert 'hx-get="/bell/count/"' in home  # and the badge after the page: pages pay nothing for it
+    badge = client.get(reverse("web:bell_count"), HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-notification-count="2"' in badge
 
     bell = client.get(reverse("activities:bell"), HTTP_HX_REQUEST="true").content.decode()
     assert bell.index("Call: Overdue call") < bell.index("Email: Email the price list")
