@@ -6,6 +6,7 @@ and read them through these functions, never through parties' models or services
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -150,10 +151,8 @@ def party_find_by_contact(*, company_id: int, email: str = "", phone: str = "") 
         wanted.append(email.strip().casefold())
     if phone.strip():
         company = Company.objects.filter(pk=company_id).first()
-        try:
+        with contextlib.suppress(ValidationFailed):  # a malformed phone simply matches nobody
             wanted.append(clean_phone(phone, country=company.country if company else ""))
-        except ValidationFailed:
-            pass
     for normalized in wanted:
         contact = (
             ContactPoint.all_companies.filter(
