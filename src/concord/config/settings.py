@@ -109,6 +109,8 @@ MODULE_APPS: list[str] = [
     "concord.modules.sales",
     "concord.modules.knowledge",
     "concord.modules.helpdesk",
+    "concord.modules.portal",
+    "concord.modules.assistant",
 ]
 INSTALLED_APPS += [
     *MODULE_APPS,

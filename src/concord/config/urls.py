@@ -25,6 +25,7 @@ urlpatterns = [
     path("sales/", include("concord.modules.sales.urls")),
     path("knowledge/", include("concord.modules.knowledge.urls")),
     path("helpdesk/", include("concord.modules.helpdesk.urls")),
+    path("portal/", include("concord.modules.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

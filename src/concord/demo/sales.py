@@ -102,7 +102,7 @@ def _pay(ctx: DemoContext, company: Company, order: SaleOrder, on: dt.date) -> N
 
 def _deliver(ctx: DemoContext, order: SaleOrder) -> None:
     for transfer in order_transfers(order):
-        if transfer.state not in ("done", "cancelled"):
+        if transfer.state == "ready":  # a delivery still waiting for stock stays open
             transfer_validate(transfer.id, by=ctx.by)
             order_delivery_sync(order=order, transfer_id=transfer.id, by=ctx.by)
 

@@ -426,3 +426,30 @@ def invoice_payment_register(
         source_key=source_key,
     )
     return PaymentInfo(id=payment.pk, number=payment.number, amount=payment.amount, currency=payment.currency)
+
+
+# ------------------------------------------------------------------------- for the customer portal
+def invoices_for_partner(company_id: int, partner_id: int) -> list[InvoiceInfo]:
+    """The partner's posted (or paid) customer invoices and credit notes in ``company_id``, newest first."""
+    from concord.modules.accounting.models import InvoiceKind, InvoiceState
+
+    rows = Invoice.all_companies.filter(
+        company_id=company_id,
+        partner_id=partner_id,
+        kind__in=(InvoiceKind.CUSTOMER_INVOICE, InvoiceKind.CUSTOMER_CREDIT_NOTE),
+        state__in=(InvoiceState.POSTED, InvoiceState.PARTIAL, InvoiceState.PAID),
+    )
+    return [_info(invoice) for invoice in rows.order_by("-date", "-pk")]
+
+
+def invoice_pdf(invoice_id: int) -> bytes:
+    """The invoice's PDF (the document accounting prints); callers check who may see it first."""
+    from concord.modules.accounting.documents.pdf import invoice_pdf as render_invoice_pdf
+
+    invoice = Invoice.all_companies.filter(pk=invoice_id).first()
+    if invoice is None:
+        raise NotFound(_("There is no invoice %(id)s.") % {"id": invoice_id})
+    return render_invoice_pdf(invoice)
+
+
+__all__ += ["invoice_pdf", "invoices_for_partner"]

@@ -142,3 +142,10 @@ def ticket_messages_public(ticket_id: int) -> list[TicketMessageInfo]:
         )
         for row in rows
     ]
+
+
+def chat_channel_token(company_id: int) -> str:
+    """The company's web chat token (the widget's ``data-channel``); the channel is created on first use."""
+    from concord.modules.helpdesk.chat.services import chat_channel_for_company
+
+    return chat_channel_for_company(company_id).token

@@ -33,5 +33,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("settings/canned-replies/<int:pk>/delete/", views.canned_reply_delete, name="canned-reply-delete"),
     path("forms/<str:token>/", views.webform, name="webform"),
     path("rate/<str:token>/", views.rate, name="rate"),
+    path("chat/", include("concord.modules.helpdesk.chat.urls")),  # web chat: widget, endpoints, inbox
     path("", include("concord.modules.helpdesk.mail.urls")),  # the email channel's inbound endpoint
 ]

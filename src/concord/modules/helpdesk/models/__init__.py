@@ -1,6 +1,13 @@
 """Helpdesk models, one file per aggregate."""
 
 from concord.modules.helpdesk.models.catalog import CannedReply, Tag, TicketCategory
+from concord.modules.helpdesk.models.chat import (
+    ChatChannel,
+    ChatMessage,
+    ChatSender,
+    ChatStatus,
+    Conversation,
+)
 from concord.modules.helpdesk.models.team import Escalation, Priority, SlaPolicy, Team, TeamHoliday, TeamKind
 from concord.modules.helpdesk.models.ticket import (
     OPEN_STATUSES,
@@ -16,6 +23,11 @@ __all__ = [
     "OPEN_STATUSES",
     "CannedReply",
     "Channel",
+    "ChatChannel",
+    "ChatMessage",
+    "ChatSender",
+    "ChatStatus",
+    "Conversation",
     "Escalation",
     "MessageKind",
     "Priority",

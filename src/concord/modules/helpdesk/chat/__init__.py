@@ -1,0 +1,1 @@
+"""The helpdesk's web chat channel: an embeddable widget, the assistant's first answer, agents' chat inbox."""

@@ -1,0 +1,5 @@
+"""Portal models."""
+
+from concord.modules.portal.models.access import PortalAccess
+
+__all__ = ["PortalAccess"]

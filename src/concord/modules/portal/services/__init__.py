@@ -1,0 +1,1 @@
+"""Portal writes: invitations, accepting them, revoking access."""
