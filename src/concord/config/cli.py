@@ -78,8 +78,9 @@ def _demo_environment() -> None:
     os.environ.setdefault("CONCORD_SECRET_KEY", key_file.read_text().strip())
     os.environ.setdefault("CONCORD_HTTPS", "0")
     os.environ.setdefault("CONCORD_ALLOWED_HOSTS", "127.0.0.1,localhost")
-    # Password-reset and other mail is printed in the terminal: the demo has no mail server.
-    os.environ.setdefault("CONCORD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    # The demo has no mail server: password resets, quotations and replies it sends are written as files
+    # to var/sent-mail/ (printing them would bury the logins under the PDFs they carry).
+    os.environ.setdefault("CONCORD_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     os.environ.setdefault("CONCORD_INPROCESS_WORKER", "1")
 
 

@@ -262,6 +262,8 @@ EMAIL_BACKEND = os.environ.get(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# where the file-based backend (the demo's) writes each message, one file per message
+EMAIL_FILE_PATH = os.environ.get("CONCORD_EMAIL_FILE_PATH", str(VAR_DIR / "sent-mail"))
 EMAIL_HOST = os.environ.get("CONCORD_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("CONCORD_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("CONCORD_EMAIL_USER", "")
