@@ -79,6 +79,11 @@ class MergeIn(InputSchema):
     survivor_id: int
 
 
+class LinkIn(InputSchema):
+    sales_order_id: int | None = None
+    invoice_id: int | None = None
+
+
 class RateIn(InputSchema):
     token: str = Field(..., max_length=64)
     rating: int
@@ -110,6 +115,10 @@ class TicketOut(Schema):
     merged_into_id: int | None
     follow_up_of_id: int | None
     rating: int | None
+    sales_order_id: int | None
+    sales_order_label: str
+    invoice_id: int | None
+    invoice_label: str
     created_at: dt.datetime
 
 
@@ -238,6 +247,18 @@ def ticket_status(request: HttpRequest, ticket_id: int, payload: StatusIn) -> Ti
     """Change the status (``resolved`` asks for a rating; a closed ticket stays closed: 409)."""
     ticket = _ticket(request, ticket_id, CHANGE)
     return ticket_services.ticket_set_status(ticket=ticket, status=payload.status, by=api_caller(request))
+
+
+@router.post("/tickets/{ticket_id}/link", response={200: TicketOut, **_ERRORS})
+def ticket_link(request: HttpRequest, ticket_id: int, payload: LinkIn) -> Ticket:
+    """Link the ticket to a sales order and/or an invoice of its company (``null`` unlinks)."""
+    ticket = _ticket(request, ticket_id, CHANGE)
+    return ticket_services.ticket_link_records(
+        ticket=ticket,
+        by=api_caller(request),
+        sales_order_id=payload.sales_order_id,
+        invoice_id=payload.invoice_id,
+    )
 
 
 @router.post("/tickets/{ticket_id}/merge", response={200: TicketOut, **_ERRORS})

@@ -802,6 +802,35 @@ def ticket_link(
     return ticket
 
 
+def ticket_link_records(
+    *, ticket: Ticket, by: Any, sales_order_id: int | None = None, invoice_id: int | None = None
+) -> Ticket:
+    """Link the ticket to one of its company's sales orders and/or invoices, found through the sales and
+    accounting facades (``None`` unlinks); an id of another company or of nothing is a 422."""
+    from concord.modules.accounting import facade as accounting
+    from concord.modules.sales import facade as sales
+
+    order_label = invoice_label = ""
+    if sales_order_id is not None:
+        order = sales.order_get(sales_order_id)
+        if order is None or order.company_id != ticket.company_id:
+            raise ValidationFailed(_("There is no such sales order."), field="sales_order_id")
+        order_label = order.order_number or order.number
+    if invoice_id is not None:
+        invoice = accounting.invoice_get(invoice_id)
+        if invoice is None or invoice.company_id != ticket.company_id:
+            raise ValidationFailed(_("There is no such invoice."), field="invoice_id")
+        invoice_label = invoice.number or _("Draft")
+    return ticket_link(
+        ticket=ticket,
+        by=by,
+        sales_order_id=sales_order_id,
+        sales_order_label=order_label,
+        invoice_id=invoice_id,
+        invoice_label=invoice_label,
+    )
+
+
 def ticket_tags_set(*, ticket: Ticket, names: Sequence[str], by: Any) -> Ticket:
     """Replace the ticket's tags by ``names`` (new tags are created in its company)."""
     cleaned = sorted({name.strip()[:60] for name in names if name.strip()})

@@ -63,3 +63,38 @@ def test_a_bridge_posts_a_ticket_and_agents_work_it(
     assert merge.json()["error"]["fields"]
     post(client, f"/tickets/{tid}/status", {"status": "closed"})
     assert post(client, f"/tickets/{tid}/status", {"status": "open"}).status_code == 409
+
+
+def test_a_ticket_links_an_invoice_of_its_company_and_refuses_anything_else(
+    signed_in, company, team, agent, customer, make_books
+):
+    from decimal import Decimal
+
+    from concord.modules.accounting import facade as accounting
+
+    make_books(company)
+    invoice = accounting.invoice_create_from_lines(
+        company_id=company.pk,
+        kind="out_invoice",
+        partner_id=customer.pk,
+        lines=[
+            accounting.InvoiceLineInput(description="Repair", quantity=Decimal(1), unit_price=Decimal(500))
+        ],
+        by=None,
+        post=True,
+    )
+    ticket = svc.ticket_open(
+        company=company, subject="Invoice question", message="?", channel="api", by=None, party_id=customer.pk
+    )
+    client = signed_in(agent)
+
+    linked = post(client, f"/tickets/{ticket.pk}/link", {"invoice_id": invoice.id})
+    assert linked.status_code == 200, linked.content
+    assert (linked.json()["invoice_id"], linked.json()["invoice_label"]) == (invoice.id, invoice.number)
+
+    missing = post(client, f"/tickets/{ticket.pk}/link", {"sales_order_id": 999_999})
+    assert missing.status_code == 422
+    assert missing.json()["error"]["fields"].keys() == {"sales_order_id"}
+    assert post(client, f"/tickets/{ticket.pk}/link", {"invoice_id": invoice.id + 1000}).status_code == 422
+    ticket.refresh_from_db()
+    assert ticket.invoice_id == invoice.id  # a refused link changed nothing
