@@ -68,7 +68,11 @@ def test_stored_html_never_reaches_the_pages_unsanitised(signed_in, company, tea
 def test_ticket_page_and_its_actions(signed_in, company, team, agent, manager, make_company):
     ticket = open_ticket(company)
     client = signed_in(agent)
-    assert client.get(reverse("helpdesk:ticket", args=[ticket.pk])).status_code == 200
+    page = client.get(reverse("helpdesk:ticket", args=[ticket.pk]))
+    assert page.status_code == 200
+    assert (
+        f"/knowledge/suggest/?company={company.pk}&amp;q=" in page.content.decode()
+    )  # articles while replying
     client.post(
         reverse("helpdesk:ticket-reply", args=[ticket.pk]), {"text": "note to self", "internal": "on"}
     )
