@@ -228,6 +228,9 @@ class Registry:
         self.notification_sources: ExtensionPoint[NotificationSource] = ExtensionPoint("notification_sources")
         # key: the task's name ("helpdesk.sla_check"); what ``concord worker`` runs when due
         self.periodic_tasks: ExtensionPoint[PeriodicTask] = ExtensionPoint("periodic_tasks")
+        # key: a role ("portal"); the URL name where a user holding only that role lands instead of the
+        # staff home (a customer signing in goes to the portal)
+        self.role_homes: ExtensionPoint[str] = ExtensionPoint("role_homes")
 
     def points(self) -> list[ExtensionPoint[Any]]:
         return [value for value in vars(self).values() if isinstance(value, ExtensionPoint)]

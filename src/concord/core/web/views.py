@@ -45,6 +45,11 @@ def _redirect_back(request: HttpRequest) -> HttpResponseRedirect:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # login_required has ruled out the anonymous user
+    held = {role for roles in user.active_memberships().roles.values() for role in roles}
+    if len(held) == 1 and not user.is_superuser and (only := next(iter(held))) in registry.role_homes:
+        # e.g. a portal customer signing in lands in the portal, not on the staff home
+        return HttpResponseRedirect(reverse(registry.role_homes.get(only)))
     company_ids = [company.pk for company in user_companies(request)]
     widgets = [
         RenderedWidget(
@@ -59,8 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "web/home.html",
         {
-            # login_required has ruled out the anonymous user
-            "counts": dashboard_counts(user=cast(User, request.user), company_ids=company_ids),
+            "counts": dashboard_counts(user=user, company_ids=company_ids),
             "widgets": widgets,
         },
     )

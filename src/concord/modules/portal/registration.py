@@ -40,3 +40,4 @@ def register_all() -> None:
     _permissions()
     _handlers()
     registry.api_routers.register("portal", router)
+    registry.role_homes.register("portal", "portal:home")  # a customer signing in lands in the portal

@@ -60,10 +60,15 @@ def test_invite_email_accept_and_sign_in(books, manager, make_partner):
     assert access.accepted_at is not None
     # the link works once; the password signs in afterwards
     assert Client().get(reverse("portal:invite-accept", args=[token])).status_code == 404
-    signed_in = Client().post(
+    again = Client()
+    signed_in = again.post(
         reverse("identity:login"), {"username": "buyer@cpf.example", "password": "Tamarind-river-42"}
     )
     assert signed_in.status_code == 302
+    landing = again.get(signed_in["Location"])  # the staff home sends a portal-only user to the portal
+    assert (landing.status_code, landing["Location"]) == (302, reverse("portal:home"))
+    staff_home = staff.get(reverse("web:home"))
+    assert staff_home.status_code == 200  # staff stay on the staff home
 
 
 def test_reinvite_voids_the_old_link_and_revoke_shuts_the_portal(books, manager, make_partner):
