@@ -34,10 +34,20 @@ def _handlers() -> None:
 
 def register_all() -> None:
     """Called once from the app's ``ready()``."""
-    from concord.core.registry import registry
+    from concord.core.registry import NavItem, registry
     from concord.modules.portal.rest import router
 
     _permissions()
     _handlers()
     registry.api_routers.register("portal", router)
     registry.role_homes.register("portal", "portal:home")  # a customer signing in lands in the portal
+    registry.nav_items.register(
+        "portal-invitations",
+        NavItem(
+            office="front",
+            label=_("Invite to the portal"),
+            url_name="portal:invitations",
+            permission="portal.invite",
+            order=29,
+        ),
+    )

@@ -69,6 +69,7 @@ def test_invite_email_accept_and_sign_in(books, manager, make_partner):
     assert (landing.status_code, landing["Location"]) == (302, reverse("portal:home"))
     staff_home = staff.get(reverse("web:home"))
     assert staff_home.status_code == 200  # staff stay on the staff home
+    assert reverse("portal:invitations") in staff_home.content.decode()  # where invitations are made
 
 
 def test_reinvite_voids_the_old_link_and_revoke_shuts_the_portal(books, manager, make_partner):
